@@ -1,0 +1,69 @@
+/**
+ * One packet record as read from a capture (pcap, pcapng, live). Produced by the chunk-fed
+ * readers in this folder; consumed by the net layer.
+ */
+export interface CaptureRecord {
+  /** 1-based packet number over the whole capture (all sections and interfaces). */
+  readonly frame: number;
+  /** Timestamp: whole seconds since the Unix epoch (may be negative or odd on broken clocks). */
+  readonly tsSec: number;
+  /** Timestamp: nanoseconds within the second, 0..999_999_999. */
+  readonly tsNsec: number;
+  /** LINKTYPE_* value of the interface the packet was captured on (see linktypes.ts). */
+  readonly linkType: number;
+  /**
+   * Captured bytes. A view into the reader's current chunk: valid until the next `push()`.
+   * Anything retained past that must be copied (one owned copy at most, DESIGN.md "Hot path").
+   */
+  readonly data: Buffer;
+  /** Original length on the wire; greater than data.length when the snap length cut it. */
+  readonly origLen: number;
+  /** True when the record was cut by the snap length (origLen > data.length). */
+  readonly truncated: boolean;
+  /** Byte offset of `data` in the (decompressed) capture stream, so payloads can be re-read. */
+  readonly fileOffset: number;
+  /** pcapng interface id (0 for classic pcap). */
+  readonly interfaceId: number;
+  /** pcapng packet comments (opt_comment), when present. */
+  readonly comments?: readonly string[];
+}
+
+/** Capture-level facts a reader learns (file header, pcapng interfaces). */
+export interface CaptureInfo {
+  readonly format: 'pcap' | 'pcap-ns' | 'pcapng';
+  /** Big-endian file (pcap) or section (pcapng). */
+  readonly bigEndian: boolean;
+  /** Link types seen, by interface id (pcap: one entry). */
+  readonly linkTypes: readonly number[];
+  readonly snapLen?: number;
+}
+
+/**
+ * A capture file that cannot be read at all (not a capture, damaged file header). Readers
+ * report this through `onFatal`; the CLI maps it to a one-line error and an exit code.
+ */
+export interface CaptureFatal {
+  readonly code: string;
+  readonly message: string;
+  /** Byte offset where reading stopped. */
+  readonly offset: number;
+}
+
+/** What a chunk-fed reader calls back with. */
+export interface CaptureReaderEvents {
+  onRecord(record: CaptureRecord): void;
+  onInfo?(info: CaptureInfo): void;
+  onDiagnostic?(diagnostic: import('../diagnostics.js').Diagnostic): void;
+  onFatal?(fatal: CaptureFatal): void;
+}
+
+/** Common shape of the pcap and pcapng readers: feed chunks of any size, then end(). */
+export interface CaptureReader {
+  push(chunk: Buffer): void;
+  /** No more input: reports a truncated final record as a diagnostic. */
+  end(): void;
+  /** Records delivered so far. */
+  readonly frames: number;
+  /** True once a fatal error stopped the reader (further pushes are ignored). */
+  readonly failed: boolean;
+}
