@@ -138,10 +138,10 @@ export class PcapngReader extends UnitReader {
         this.interfaceBlock(buf, pos, len, offset);
         break;
       case PCAPNG_EPB:
-        this.packetBlock(buf, pos, len, offset, this.u32(buf, pos + 8), 32);
+        this.packetBlock(buf, pos, len, offset, this.u32(buf, pos + 8), 28);
         break;
       case PCAPNG_PB_OBSOLETE:
-        this.packetBlock(buf, pos, len, offset, this.u16(buf, pos + 8), 32);
+        this.packetBlock(buf, pos, len, offset, this.u16(buf, pos + 8), 28);
         break;
       case PCAPNG_SPB:
         this.simplePacket(buf, pos, len, offset);

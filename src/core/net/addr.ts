@@ -43,7 +43,8 @@ function group(buf: Uint8Array, at: number): string {
 /**
  * RFC 5952 text of the 16 bytes at `off`: lower-case hex, leading zeros dropped (§4.1), the
  * longest run of two or more zero groups replaced by `::`, the first one on a tie (§4.2),
- * and IPv4-mapped addresses with a dotted tail (§5), as tshark prints them.
+ * and IPv4-mapped (and IPv4-compatible) addresses with a dotted tail (§5), exactly as tshark
+ * prints them.
  */
 export function formatIpv6(buf: Uint8Array, off: number): string {
   // Find the longest run of zero 16-bit groups.
@@ -65,9 +66,12 @@ export function formatIpv6(buf: Uint8Array, off: number): string {
   }
   if (bestLen < 2) bestStart = -1; // §4.2.2: a single zero group is not shortened
 
-  // §5: ::ffff:a.b.c.d for IPv4-mapped addresses.
-  if (bestStart === 0 && bestLen === 5 && buf[off + 10] === 0xff && buf[off + 11] === 0xff) {
-    return '::ffff:' + formatIpv4(buf, off + 12);
+  // §5: IPv4-mapped addresses end in dotted decimal (::ffff:a.b.c.d). Like tshark (whose
+  // formatter follows BSD inet_ntop) the deprecated IPv4-compatible form, six zero groups
+  // then a non-zero seventh, is printed ::a.b.c.d too; ::1 and ::100 stay hex.
+  if (bestStart === 0) {
+    if (bestLen === 5 && buf[off + 10] === 0xff && buf[off + 11] === 0xff) return '::ffff:' + formatIpv4(buf, off + 12);
+    if (bestLen === 6) return '::' + formatIpv4(buf, off + 12);
   }
 
   let out = '';

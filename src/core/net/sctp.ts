@@ -43,7 +43,7 @@ export function decodeSctp(st: DecodeState, buf: Buffer, off: number, end: numbe
         dstPort,
         buf.subarray(p + SCTP_DATA_HEADER_LEN, chunkEnd),
         undefined,
-        { tsn: u32(buf, p + 4), streamId: u16(buf, p + 8), ppid: u32(buf, p + 12) },
+        { tsn: u32(buf, p + 4), streamId: u16(buf, p + 8), ppid: u32(buf, p + 12), flags: buf[p + 1]! },
         cut,
       );
     }

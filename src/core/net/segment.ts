@@ -24,8 +24,8 @@ export interface TransportSegment {
   readonly fragmentFrames?: readonly number[];
   /** TCP only. */
   readonly tcp?: TcpInfo;
-  /** SCTP only: the DATA chunk's payload protocol identifier and stream. */
-  readonly sctp?: { readonly ppid: number; readonly streamId: number; readonly tsn: number };
+  /** SCTP only: the DATA chunk's payload protocol identifier, stream, TSN and flags (U B E bits). */
+  readonly sctp?: SctpDataInfo;
   /** True when the record was cut by the snap length inside this payload. */
   readonly truncated?: boolean;
 }
@@ -40,3 +40,13 @@ export interface TcpInfo {
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
+
+/** RFC 9260 §3.3.1 DATA chunk fields. flags: U=0x04 (unordered), B=0x02 (first), E=0x01 (last). */
+export interface SctpDataInfo {
+  readonly ppid: number;
+  readonly streamId: number;
+  readonly tsn: number;
+  readonly flags: number;
+}
+export const SCTP_FLAG_BEGIN = 0x02;
+export const SCTP_FLAG_END = 0x01;

@@ -7,7 +7,9 @@
  * job is to show what was sent, so (like tshark) we reassemble anyway: the bytes that
  * ARRIVED FIRST win, later overlapping bytes are ignored, and each overlap is reported as
  * `IP_FRAGMENT_OVERLAP`. Exact duplicates (same range again, e.g. a capture on `any` that
- * sees a packet twice) are dropped and reported as `IP_FRAGMENT_DUPLICATE`.
+ * sees a packet twice) are dropped and reported as `IP_FRAGMENT_DUPLICATE`, also for a short
+ * while after the datagram completed (DEFRAG_DUPLICATE_WINDOW_SEC), so the second copy of
+ * a twice-captured datagram does not start a new partial datagram that never completes.
  *
  * Nothing is dropped silently: a datagram that does not complete within the timeout (packet
  * time) is reported as `IP_FRAGMENTS_EXPIRED`, one still incomplete at end of input as
@@ -49,6 +51,14 @@ export const DEFRAG_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  * what real stacks would have accepted without holding memory much longer.
  */
 export const DEFRAG_TIMEOUT_SEC = 30;
+
+/**
+ * How long a completed datagram's fragment ranges are remembered to recognise duplicates.
+ * Capture duplicates (the same packet seen on two interfaces) arrive within microseconds;
+ * a short window keeps a reused IPv4 id (which needs 65536 datagrams between two hosts in
+ * that time) from being mistaken for a duplicate.
+ */
+export const DEFRAG_DUPLICATE_WINDOW_SEC = 2;
 
 export const DEFAULT_DEFRAG_LIMITS: DefragLimits = {
   maxDatagramBytes: DEFRAG_MAX_DATAGRAM_BYTES,
@@ -109,6 +119,8 @@ interface PartialDatagram {
 export class IpDefragmenter {
   readonly limits: DefragLimits;
   private readonly partials = new Map<string, PartialDatagram>();
+  /** Recently completed datagrams: key -> completion time and [start, end) ranges. */
+  private readonly recent = new Map<string, { time: number; ranges: number[] }>();
   private bufferedBytes = 0;
 
   constructor(limits?: Partial<DefragLimits>, private readonly onDiagnostic?: DiagnosticSink) {
@@ -135,6 +147,10 @@ export class IpDefragmenter {
         : '6 ' + frag.src + ' ' + frag.dst + ' ' + frag.id;
 
     let d = this.partials.get(key);
+    if (!d && this.isRecentDuplicate(key, now, frag.offset, frag.offset + frag.data.length)) {
+      this.report('IP_FRAGMENT_DUPLICATE', frag.frame, `${frag.src} > ${frag.dst} id ${frag.id} (after reassembly)`);
+      return undefined;
+    }
     if (d && now - d.firstTime > this.limits.timeoutSec) {
       this.discard(d, 'IP_FRAGMENTS_EXPIRED');
       d = undefined;
@@ -174,7 +190,7 @@ export class IpDefragmenter {
       }
     }
     if (start === 0 && d.protocol < 0) d.protocol = frag.protocol;
-    if (end === start) return this.tryComplete(d);
+    if (end === start) return this.tryComplete(d, now);
 
     let overlaps = false;
     for (const f of d.fragments) {
@@ -207,13 +223,17 @@ export class IpDefragmenter {
     d.fragments.push({ start, end, data: copy });
     d.bytes += len;
     this.bufferedBytes += len;
-    return this.tryComplete(d);
+    return this.tryComplete(d, now);
   }
 
   /** Give up datagrams whose first fragment is older than the timeout at this packet time. */
   expire(tsSec: number, tsNsec: number): void {
-    if (this.partials.size === 0) return;
+    if (this.partials.size === 0 && this.recent.size === 0) return;
     const now = tsSec + tsNsec / 1e9;
+    for (const [key, r] of this.recent) {
+      if (now - r.time <= DEFRAG_DUPLICATE_WINDOW_SEC) break;
+      this.recent.delete(key);
+    }
     // Map order is creation order, so the oldest come first; a backwards clock jump only
     // delays expiry until flush().
     for (const d of this.partials.values()) {
@@ -225,9 +245,10 @@ export class IpDefragmenter {
   /** End of input: report every datagram still incomplete, and forget them. */
   flush(): void {
     for (const d of [...this.partials.values()]) this.discard(d, 'IP_FRAGMENTS_INCOMPLETE');
+    this.recent.clear();
   }
 
-  private tryComplete(d: PartialDatagram): ReassembledDatagram | undefined {
+  private tryComplete(d: PartialDatagram, now: number): ReassembledDatagram | undefined {
     const total = d.totalLen;
     if (total < 0 || d.bytes < total) return undefined;
     const sorted = d.fragments.slice().sort((a, b) => a.start - b.start);
@@ -249,7 +270,28 @@ export class IpDefragmenter {
     }
     this.partials.delete(d.key);
     this.bufferedBytes -= d.bytes;
+    this.remember(d, now);
     return { payload, protocol: d.protocol, frames: d.frames };
+  }
+
+  private remember(d: PartialDatagram, now: number): void {
+    const ranges: number[] = [];
+    for (const f of d.fragments) ranges.push(f.start, f.end);
+    this.recent.delete(d.key); // re-insert at the end: Map order stays completion order
+    this.recent.set(d.key, { time: now, ranges });
+    if (this.recent.size > this.limits.maxDatagramsInProgress) {
+      const oldest = this.recent.keys().next();
+      if (!oldest.done) this.recent.delete(oldest.value);
+    }
+  }
+
+  private isRecentDuplicate(key: string, now: number, start: number, end: number): boolean {
+    const r = this.recent.get(key);
+    if (!r || now - r.time > DEFRAG_DUPLICATE_WINDOW_SEC || now < r.time) return false;
+    for (let i = 0; i < r.ranges.length; i += 2) {
+      if (r.ranges[i] === start && r.ranges[i + 1] === end) return true;
+    }
+    return false;
   }
 
   /** Forget a datagram, reporting it unless it was already reported when dropped. */

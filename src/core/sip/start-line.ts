@@ -56,6 +56,12 @@ export function matchStartLine(buf: Buffer, offset = 0, limit = buf.length): Sta
   if (lf < 0) return undefined;
   const end = lf > offset && buf[lf - 1] === CR ? lf - 1 : lf;
   if (end - offset < 11) return undefined; // shortest: "SIP/2.0 200" or "A x SIP/2.0"
+  // RFC 3261 §25.1: no control characters other than HTAB can appear in a start line (the
+  // Request-URI and Reason-Phrase grammars exclude them); a line holding NUL is not SIP.
+  for (let i = offset; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x20 && c !== 0x09) return undefined;
+  }
   // Status-Line: SIP-Version SP Status-Code SP Reason-Phrase (the reason may be empty)
   if (isSipVersionAt(buf, offset, end)) {
     if (buf[offset + 7] !== SP) return undefined;
@@ -77,25 +83,6 @@ export function matchStartLine(buf: Buffer, offset = 0, limit = buf.length): Sta
   while (e > i && buf[e - 1] === SP) e--;
   if (e - 8 <= i || buf[e - 8] !== SP || !isSipVersionAt(buf, e - 7, e)) return undefined;
   return { kind: 'request', next: lf + 1, end };
-}
-
-/**
- * True when the bytes from `offset` to `limit` could still become a start line once more bytes
- * arrive (used by stream framers to wait instead of resynchronising too early).
- */
-export function maybeStartLinePrefix(buf: Buffer, offset: number, limit: number, maxLine = MAX_START_LINE): boolean {
-  if (indexOfLF(buf, offset, limit) >= 0) return false;
-  if (limit - offset > maxLine) return false;
-  // a response prefix "SIP/2.0 ..." or a token followed by anything printable
-  let i = offset;
-  while (i < limit && isTokenChar(buf[i]!)) i++;
-  if (i === limit) return true;
-  if (buf[i] !== SP && buf[i] !== CR) return false;
-  for (let j = i; j < limit; j++) {
-    const c = buf[j]!;
-    if (c < 0x20 && c !== CR && c !== 0x09) return false;
-  }
-  return true;
 }
 
 /** Longest start line a stream framer waits for before giving up on a candidate (bytes). */
