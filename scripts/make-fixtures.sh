@@ -11,7 +11,8 @@
 # produce (802.1Q, GRE, ERSPAN, IP-in-IP, SCTP, ...) are made by wrapping the
 # packets of a real capture with scripts/fixtures/wrap.mjs: those files are
 # named derived-*.  fixtures/EXPECTED.tsv is then rewritten by
-# scripts/fixtures/expected.sh (tshark's reading of every SIP message).
+# scripts/fixtures/expected.sh (tshark's reading of every SIP message) and the
+# table in fixtures/README.md by scripts/fixtures/readme-table.mjs.
 #
 # Needs: root, ip (iproute2), sipp, kamailio, tcpdump, dumpcap, editcap,
 # tshark, jq, gzip, node >= 20.  Bounded by MAX_SECONDS (default 300); all
@@ -57,6 +58,7 @@ if [[ ${1:-} != --inside ]]; then
   chown "$owner" "$OUT"/*
   "$FX/expected.sh" "$OUT" > "$WORK/EXPECTED.tsv"
   cp "$WORK/EXPECTED.tsv" "$OUT/EXPECTED.tsv" && chown "$owner" "$OUT/EXPECTED.tsv"
+  node "$FX/readme-table.mjs" "$OUT"   # the table in fixtures/README.md
   echo "make-fixtures: $(ls "$WORK"/out | wc -l) fixtures, $(du -sh "$OUT" | cut -f1) in $OUT" >&2
   exit 0
 fi

@@ -104,7 +104,7 @@ describe('real captures against EXPECTED.tsv', () => {
   it('heplify-sctp-sll: DATA chunks carry TSN, stream and PPID', () => {
     const { segs } = decodeFile('heplify-sctp-sll.pcap');
     expect(segs.every((s) => s.transport === 'sctp' && s.sctp !== undefined)).toBe(true);
-    expect(segs.find((s) => s.frame === 2)?.sctp).toEqual({ tsn: 43003200, streamId: 0, ppid: 0 });
+    expect(segs.find((s) => s.frame === 2)?.sctp).toEqual({ tsn: 43003200, streamId: 0, ppid: 0, flags: 5 });
   });
 
   it('every capture in the folder: no throw, and every udp/tcp/sctp SIP row is found', () => {

@@ -339,8 +339,8 @@ describe('transport layer', () => {
     const { segs, diags } = decodeAll([record(101, ipv4('10.0.0.1', '10.0.0.2', 132, pkt))]);
     expect(diags).toEqual([]);
     expect(segs.map((s) => [s.transport, s.srcPort, s.dstPort, s.payload.toString(), s.sctp])).toEqual([
-      ['sctp', 5060, 5061, 'INVITE', { tsn: 100, streamId: 2, ppid: 0 }],
-      ['sctp', 5060, 5061, 'BYE sip:x SIP/2.0', { tsn: 101, streamId: 3, ppid: 46 }],
+      ['sctp', 5060, 5061, 'INVITE', { tsn: 100, streamId: 2, ppid: 0, flags: 3 }],
+      ['sctp', 5060, 5061, 'BYE sip:x SIP/2.0', { tsn: 101, streamId: 3, ppid: 46, flags: 3 }],
     ]);
   });
 
