@@ -148,6 +148,18 @@ wrap() { node "$FX/wrap.mjs" "$@"; }
 
 node "$FX/rtp-pcap.mjs" "$WORK/rtp.pcap" 10 51f70001   # sipp play_pcap_audio reads ./rtp.pcap
 
+# What this kernel can build, for the log.  The derived-* files are made by
+# wrap.mjs whatever the answer, so the committed set is the same on every machine.
+probe() { # type args...
+  local t=$1; shift
+  if ip link add sipfxprobe type "$t" "$@" 2>/dev/null; then ip link del sipfxprobe; echo "$t=yes"; else echo "$t=no"; fi
+}
+log "kernel: $(probe vxlan id 9 dstport 4789) $(ip link add sipfxp0 type veth peer name sipfxp1 2>/dev/null &&
+  { ip link add link sipfxp0 name sipfxp0.9 type vlan id 9 2>/dev/null && echo vlan=yes || echo vlan=no; ip link del sipfxp0; } || echo veth=no)" \
+    "$(probe gretap local 10.0.0.1 remote 10.0.0.2) $(probe erspan local 10.0.0.1 remote 10.0.0.2 erspan_ver 1 erspan 1)" \
+    "$(probe ipip local 10.0.0.1 remote 10.0.0.2) $(probe sit local 10.0.0.1 remote 10.0.0.2)" \
+    "sctp=$(grep -q '^SCTP' /proc/net/protocols && echo yes || echo no)"
+
 # ============================================================== 1. formats + link types (2 UDP calls)
 log "formats and link types"
 cap_start fmt-pcap-usec.pcap "" -i lo

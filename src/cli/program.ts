@@ -23,7 +23,7 @@ async function runMessages(file: string, format: MessagesFormat): Promise<ExitCo
   await Promise.all(pending);
   await sink.close();
   const diag = Object.entries(result.diagnostics);
-  if (process.env.SIPTRACE_STATS || diag.some(([code]) => code.startsWith('CAPTURE_'))) {
+  if (process.env.SIPTRACE_STATS || diag.some(([code]) => /^(CAPTURE_|PCAP)/.test(code))) {
     process.stderr.write(
       `siptrace: ${result.read.frames} packets, ${result.stats.messages} SIP messages (${result.stats.malformed} malformed)` +
         (diag.length ? `; diagnostics: ${diag.map(([k, v]) => `${k}=${v}`).join(' ')}` : '') +
