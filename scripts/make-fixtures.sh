@@ -86,8 +86,19 @@ wait_for() { # file pattern seconds
   for ((i = 0; i < $3 * 20; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
   log "timeout waiting for '$2' in $1"; cat "$1" >&2 || true; return 1
 }
-# stop a PID we started and reap it
-stop() { local p; for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# stop PIDs we started (and their children, e.g. kamailio's workers): TERM, up
+# to 3 s grace, then KILL; reap them
+stop() {
+  local p c i
+  for p in "$@"; do
+    local kids; kids=$(ps -o pid= --ppid "$p" 2>/dev/null || true)
+    kill -TERM "$p" 2>/dev/null || true
+    for ((i = 0; i < 30 && $(kill -0 "$p" 2>/dev/null && echo 1 || echo 0); i++)); do sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+    for c in $kids; do kill -KILL "$c" 2>/dev/null || true; done
+    wait "$p" 2>/dev/null || true
+  done
+}
 
 # ---- capture: cap_start NAME [NETNS] [tcpdump args...]; cap_stop NAME
 declare -A CAP
@@ -115,7 +126,7 @@ cap_stop() {
 # ---- sipp: uas IP PORT TAG [sipp args...] (background, PID in $UAS_PID); uac ... (foreground)
 uas() {
   local ip=$1 port=$2 tag=$3; shift 3
-  sipp -sf "$FX/sipp/uas.xml" -i "$ip" -p "$port" -key tag "$tag" -nostdin -timeout 60 -mp 30000 \
+  sipp -sf "$FX/sipp/uas.xml" -i "$ip" -p "$port" -key tag "$tag" -nostdin -timeout 200 -mp 30000 \
        -trace_err -error_file "$WORK/uas-$tag-$port.err" "$@" > "$WORK/uas-$tag-$port.out" 2>&1 &
   UAS_PID=$!; PIDS+=($!)
   sleep 0.3
@@ -223,7 +234,7 @@ pair() {
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 uas_in() { # netns ip tag [sipp args]
   local ns=$1 ip=$2 tag=$3; shift 3
-  ip netns exec "$ns" sipp -sf "$FX/sipp/uas.xml" -i "$ip" -p 5060 -key tag "$tag" -nostdin -timeout 60 \
+  ip netns exec "$ns" sipp -sf "$FX/sipp/uas.xml" -i "$ip" -p 5060 -key tag "$tag" -nostdin -timeout 200 \
      -trace_err -error_file "$WORK/uas-$tag.err" "$@" > "$WORK/uas-$tag.out" 2>&1 &
   UAS_PID=$!; PIDS+=($!)
   sleep 0.3

@@ -42,7 +42,7 @@ export function reportError(err: unknown, write: (line: string) => void): ExitCo
   if (e && typeof e.code === 'string' && typeof e.message === 'string') {
     // typed input errors from the io layer (CaptureInputError and the like)
     const code = e.code;
-    const exit = code === 'NOT_A_CAPTURE' || code === 'EMPTY_CAPTURE' || code === 'CAPTURE_DAMAGED' ? EXIT.FORMAT : code.startsWith('E') ? EXIT.INPUT : EXIT.FORMAT;
+    const exit = code === 'OUTPUT' ? EXIT.OUTPUT : code === 'FILTER_SYNTAX' ? EXIT.USAGE : /^E[A-Z]+$/.test(code) && code !== 'EMPTY_CAPTURE' ? EXIT.INPUT : EXIT.FORMAT;
     write(`siptrace: ${e.message}`);
     return exit;
   }

@@ -10,6 +10,8 @@ const FLUSH_AT_CHARS = 64 * 1024;
 export class LineSink {
   private buffered: string[] = [];
   private size = 0;
+  /** While the stream is full: resolves at its next 'drain' (one listener, however many flushes wait). */
+  private drained: Promise<void> | undefined;
 
   constructor(private readonly out: Writable) {}
 
@@ -26,8 +28,14 @@ export class LineSink {
     const chunk = this.buffered.join('\n') + '\n';
     this.buffered = [];
     this.size = 0;
-    if (this.out.write(chunk)) return undefined;
-    return new Promise((resolve) => this.out.once('drain', () => resolve()));
+    if (this.out.write(chunk)) return this.drained;
+    this.drained ??= new Promise<void>((resolve) =>
+      this.out.once('drain', () => {
+        this.drained = undefined;
+        resolve();
+      }),
+    );
+    return this.drained;
   }
 
   /** Flushes what is left and waits until the stream has taken it. */

@@ -86,3 +86,27 @@ export class ByteCarry {
     return out;
   }
 }
+
+// Integer reads for the per-record hot path. Buffer#readUInt32LE and friends validate their
+// argument through a stack-hiding wrapper that costs more than the read itself (it showed in
+// profiles at ~1.5% of a whole decode). Callers have checked the bounds.
+
+/** Little-endian unsigned 32-bit at `at`. */
+export function u32le(buf: Uint8Array, at: number): number {
+  return (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
+}
+
+/** Big-endian unsigned 32-bit at `at`. */
+export function u32be(buf: Uint8Array, at: number): number {
+  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}
+
+/** Little-endian unsigned 16-bit at `at`. */
+export function u16le(buf: Uint8Array, at: number): number {
+  return buf[at]! | (buf[at + 1]! << 8);
+}
+
+/** Big-endian unsigned 16-bit at `at`. */
+export function u16be(buf: Uint8Array, at: number): number {
+  return (buf[at]! << 8) | buf[at + 1]!;
+}

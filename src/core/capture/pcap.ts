@@ -8,8 +8,8 @@
  * a fatal, a damaged record stops the reader with a diagnostic (pcap has no framing to
  * resynchronise on; every record before it stays delivered).
  */
-import { CAPTURE_CODES, MAX_RECORD_BYTES } from './chunk-carry.js';
-import type { CaptureReaderEvents, CaptureRecord } from './record.js';
+import { CAPTURE_CODES, MAX_RECORD_BYTES, u32be, u32le } from './chunk-carry.js';
+import { ChunkRecord, type CaptureReaderEvents } from './record.js';
 import { BAD_UNIT, type PendingInput, UnitReader } from './unit-reader.js';
 
 /** Magic numbers as read little-endian from the first 4 bytes (section 4 of the draft). */
@@ -63,7 +63,7 @@ export class PcapReader extends UnitReader {
   }
 
   private u32(buf: Buffer, at: number): number {
-    return this.bigEndian ? buf.readUInt32BE(at) : buf.readUInt32LE(at);
+    return this.bigEndian ? u32be(buf, at) : u32le(buf, at);
   }
 
   protected unitLength(buf: Buffer, pos: number, offset: number): number {
@@ -112,7 +112,6 @@ export class PcapReader extends UnitReader {
     }
     let tsSec = this.u32(buf, pos);
     let fraction = this.u32(buf, pos + 4);
-    const inclLen = len - PCAP_RECORD_HEADER_BYTES;
     const origLen = this.u32(buf, pos + 12);
     const frame = this.nextFrame();
     if (fraction >= this.fractionLimit) {
@@ -121,19 +120,9 @@ export class PcapReader extends UnitReader {
       tsSec += Math.floor(fraction / this.fractionLimit);
       fraction %= this.fractionLimit;
     }
-    const data = buf.subarray(pos + PCAP_RECORD_HEADER_BYTES, pos + len);
-    const record: CaptureRecord = {
-      frame,
-      tsSec,
-      tsNsec: fraction * this.nsPerFraction,
-      linkType: this.linkType,
-      data,
-      origLen,
-      truncated: origLen > inclLen,
-      fileOffset: offset + PCAP_RECORD_HEADER_BYTES,
-      interfaceId: 0,
-    };
-    this.events.onRecord(record);
+    this.events.onRecord(
+      new ChunkRecord(frame, tsSec, fraction * this.nsPerFraction, this.linkType, buf, pos + PCAP_RECORD_HEADER_BYTES, pos + len, origLen, offset + PCAP_RECORD_HEADER_BYTES, 0),
+    );
     return true;
   }
 

@@ -11,10 +11,10 @@
  * leading one is reported and the reader RESYNCHRONISES: it scans forward byte by byte for
  * a known block type whose trailing length matches, so packets after the damage are read.
  */
-import { ByteCarry, CAPTURE_CODES, MAX_RECORD_BYTES } from './chunk-carry.js';
+import { ByteCarry, CAPTURE_CODES, MAX_RECORD_BYTES, u16be, u16le, u32be, u32le } from './chunk-carry.js';
 import { readOptions } from './pcapng-options.js';
 import { DEFAULT_TIME_BASE, type SecNsec, type TimeBase, toSecNsec, unitsPerSecondFromTsresol } from './pcapng-time.js';
-import type { CaptureReaderEvents, CaptureRecord } from './record.js';
+import { ChunkRecord, type CaptureReaderEvents } from './record.js';
 import { BAD_UNIT, type PendingInput, UnitReader } from './unit-reader.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
@@ -77,14 +77,14 @@ export class PcapngReader extends UnitReader {
   }
 
   private u32(buf: Buffer, at: number): number {
-    return this.littleEndian ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
+    return this.littleEndian ? u32le(buf, at) : u32be(buf, at);
   }
   private u16(buf: Buffer, at: number): number {
-    return this.littleEndian ? buf.readUInt16LE(at) : buf.readUInt16BE(at);
+    return this.littleEndian ? u16le(buf, at) : u16be(buf, at);
   }
 
   protected unitLength(buf: Buffer, pos: number, offset: number): number {
-    const type = buf.readUInt32LE(pos); // SHB type is a palindrome: byte order irrelevant
+    const type = u32le(buf, pos); // SHB type is a palindrome: byte order irrelevant
     if (type === PCAPNG_SHB) {
       const bom = buf.readUInt32LE(pos + 8);
       const le = bom === PCAPNG_BYTE_ORDER_MAGIC;
@@ -122,10 +122,10 @@ export class PcapngReader extends UnitReader {
   }
 
   protected unit(buf: Buffer, pos: number, len: number, offset: number): boolean {
-    const isSection = buf.readUInt32LE(pos) === PCAPNG_SHB;
+    const isSection = u32le(buf, pos) === PCAPNG_SHB;
     // an SHB is read in its own byte order (it may differ from the previous section's)
-    const le = isSection ? buf.readUInt32LE(pos + 8) === PCAPNG_BYTE_ORDER_MAGIC : this.littleEndian;
-    if ((le ? buf.readUInt32LE(pos + len - 4) : buf.readUInt32BE(pos + len - 4)) !== len) {
+    const le = isSection ? u32le(buf, pos + 8) === PCAPNG_BYTE_ORDER_MAGIC : this.littleEndian;
+    if ((le ? u32le(buf, pos + len - 4) : u32be(buf, pos + len - 4)) !== len) {
       this.damaged('PCAPNG_BLOCK_TRAILER_MISMATCH', `block length ${len} not repeated at its end`, offset);
       return false;
     }
@@ -235,19 +235,7 @@ export class PcapngReader extends UnitReader {
     buf: Buffer, at: number, capLen: number, origLen: number, fileOffset: number,
     linkType: number, interfaceId: number, comments: string[] | undefined,
   ): void {
-    const record: CaptureRecord = {
-      frame: this.nextFrame(),
-      tsSec: this.ts.sec,
-      tsNsec: this.ts.nsec,
-      linkType,
-      data: buf.subarray(at, at + capLen),
-      origLen,
-      truncated: origLen > capLen,
-      fileOffset,
-      interfaceId,
-      comments,
-    };
-    this.events.onRecord(record);
+    this.events.onRecord(new ChunkRecord(this.nextFrame(), this.ts.sec, this.ts.nsec, linkType, buf, at, at + capLen, origLen, fileOffset, interfaceId, comments));
   }
 
   // ---- resynchronisation --------------------------------------------------------------

@@ -28,6 +28,48 @@ export interface CaptureRecord {
   readonly comments?: readonly string[];
 }
 
+/**
+ * A record as the chunk-fed readers make it: `data` is made on first read (a Buffer view
+ * costs about as much to create as the net layer's whole decode of a packet), and the net
+ * layer reads the bytes in place through `chunk`, `dataStart` and `dataEnd` instead. Same
+ * fields and lifetime as any CaptureRecord: `chunk` too is only valid during onRecord.
+ */
+export class ChunkRecord implements CaptureRecord {
+  private view: Buffer | undefined;
+  readonly comments?: readonly string[];
+
+  constructor(
+    readonly frame: number,
+    readonly tsSec: number,
+    readonly tsNsec: number,
+    readonly linkType: number,
+    /** The reader's chunk holding the captured bytes at [dataStart, dataEnd). */
+    readonly chunk: Buffer,
+    readonly dataStart: number,
+    readonly dataEnd: number,
+    readonly origLen: number,
+    readonly fileOffset: number,
+    readonly interfaceId: number,
+    comments?: readonly string[],
+  ) {
+    if (comments !== undefined) this.comments = comments;
+  }
+
+  get data(): Buffer {
+    return (this.view ??= this.chunk.subarray(this.dataStart, this.dataEnd));
+  }
+
+  get truncated(): boolean {
+    return this.origLen > this.dataEnd - this.dataStart;
+  }
+
+  /** The plain record's JSON (the view, not the chunk). */
+  toJSON(): Record<string, unknown> {
+    const { frame, tsSec, tsNsec, linkType, data, origLen, truncated, fileOffset, interfaceId, comments } = this;
+    return { frame, tsSec, tsNsec, linkType, data, origLen, truncated, fileOffset, interfaceId, comments };
+  }
+}
+
 /** Capture-level facts a reader learns (file header, pcapng interfaces). */
 export interface CaptureInfo {
   readonly format: 'pcap' | 'pcap-ns' | 'pcapng';

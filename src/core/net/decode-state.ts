@@ -41,6 +41,11 @@ export class DecodeState {
   private dstOff = 0;
   private srcText: string | undefined;
   private dstText: string | undefined;
+  /** The last IPv4 pair formatted (-1: none) and its text. */
+  private lastV4Src = -1;
+  private lastV4Dst = -1;
+  private lastV4SrcText = '';
+  private lastV4DstText = '';
 
   /** Some layer held fewer bytes than its header declared. */
   truncated = false;
@@ -117,9 +122,27 @@ export class DecodeState {
       this.srcText = this.dstText = '';
       return;
     }
-    const fmt = this.ipVersion === 4 ? formatIpv4 : formatIpv6;
-    this.srcText = fmt(buf, this.srcOff);
-    this.dstText = fmt(buf, this.dstOff);
+    if (this.ipVersion === 4) {
+      // packets of one conversation come in runs: the last pair (either way round) is
+      // checked before the address cache, which is a Map lookup per address
+      const src = u32(buf, this.srcOff);
+      const dst = u32(buf, this.dstOff);
+      if (src === this.lastV4Src && dst === this.lastV4Dst) {
+        this.srcText = this.lastV4SrcText;
+        this.dstText = this.lastV4DstText;
+      } else if (src === this.lastV4Dst && dst === this.lastV4Src) {
+        this.srcText = this.lastV4DstText;
+        this.dstText = this.lastV4SrcText;
+      } else {
+        this.srcText = this.lastV4SrcText = formatIpv4(buf, this.srcOff);
+        this.dstText = this.lastV4DstText = formatIpv4(buf, this.dstOff);
+        this.lastV4Src = src;
+        this.lastV4Dst = dst;
+      }
+      return;
+    }
+    this.srcText = formatIpv6(buf, this.srcOff);
+    this.dstText = formatIpv6(buf, this.dstOff);
   }
 
   emitSegment(

@@ -3,7 +3,7 @@
  * addresses, tunnels unwrapped, IP fragments reassembled). Pure: packet time drives the
  * fragment timeout, and flush() at end of input reports what never completed.
  */
-import type { CaptureRecord } from '../capture/record.js';
+import { ChunkRecord, type CaptureRecord } from '../capture/record.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { type DefragLimits, IpDefragmenter } from '../reasm/ip-defrag.js';
 import { DecodeState, type SegmentSink } from './decode-state.js';
@@ -32,7 +32,12 @@ export class NetDecoder {
     this.defrag.expire(record.tsSec, record.tsNsec);
     const st = this.state;
     st.reset(record.frame, record.tsSec, record.tsNsec, record.fileOffset, record.truncated, emit);
-    decodeLinkLayer(st, record.linkType, record.data, 0, record.data.length);
+    if (record instanceof ChunkRecord) {
+      // read the bytes in place in the reader's chunk: no view is made for the record
+      decodeLinkLayer(st, record.linkType, record.chunk, record.dataStart, record.dataEnd);
+    } else {
+      decodeLinkLayer(st, record.linkType, record.data, 0, record.data.length);
+    }
   }
 
   /**

@@ -328,6 +328,34 @@ function flowKey(seg: TransportSegment): string {
   return `${seg.src}|${seg.srcPort}|${seg.dst}|${seg.dstPort}`;
 }
 
+/** Slots of FlowKeyCache: a power of two; flows that collide just rebuild their key. */
+const FLOW_KEY_CACHE_SLOTS = 256;
+
+/**
+ * Remembers the key string of recently seen flows, direct-mapped by ports. Building the key
+ * (a new string, hashed again by every Map call) cost more than the rest of a segment's
+ * bookkeeping; a remembered key is the same string object, hash already computed.
+ */
+class FlowKeyCache {
+  private readonly src: string[] = new Array<string>(FLOW_KEY_CACHE_SLOTS).fill('');
+  private readonly dst: string[] = new Array<string>(FLOW_KEY_CACHE_SLOTS).fill('');
+  /** srcPort * 65536 + dstPort (never negative), -1 for an empty slot. */
+  private readonly ports: number[] = new Array<number>(FLOW_KEY_CACHE_SLOTS).fill(-1);
+  private readonly keys: string[] = new Array<string>(FLOW_KEY_CACHE_SLOTS).fill('');
+
+  key(seg: TransportSegment): string {
+    const ports = seg.srcPort * 65536 + seg.dstPort;
+    const slot = (seg.srcPort ^ (seg.dstPort * 31)) & (FLOW_KEY_CACHE_SLOTS - 1);
+    if (this.ports[slot] === ports && this.src[slot] === seg.src && this.dst[slot] === seg.dst) return this.keys[slot]!;
+    const key = flowKey(seg);
+    this.ports[slot] = ports;
+    this.src[slot] = seg.src;
+    this.dst[slot] = seg.dst;
+    this.keys[slot] = key;
+    return key;
+  }
+}
+
 function reverseKey(seg: TransportSegment): string {
   return `${seg.dst}|${seg.dstPort}|${seg.src}|${seg.srcPort}`;
 }
@@ -340,6 +368,9 @@ export class TcpReassembler {
   /** Map iteration order = least recently seen first (entries are re-inserted on use). */
   private readonly flows = new Map<string, TcpDirectionStream>();
   private readonly withPending = new Set<TcpDirectionStream>();
+  /** The flow set last: the last entry of `flows` while it is still there. */
+  private mostRecent: TcpDirectionStream | undefined;
+  private readonly keyCache = new FlowKeyCache();
   private nextId = 1;
   private nextSweepSec = -Infinity;
   private lastFrame = 0;
@@ -374,12 +405,13 @@ export class TcpReassembler {
     this.lastFrame = seg.frame;
     const now = packetTime(seg.tsSec, seg.tsNsec);
     this.sweep(now, seg.frame); // first: idle flows go before the flow limit evicts a live one
-    const key = flowKey(seg);
+    const key = this.keyCache.key(seg);
     let stream = this.flows.get(key);
     if (stream) {
-      this.flows.delete(key); // re-inserted below: keeps LRU order
       const syn = (tcp.flags & TCP_SYN) !== 0;
       const restart = syn ? stream.ended || stream.isNewConnection(tcp.seq) : stream.isDataAfterEnd(tcp.seq, seg.payload.length);
+      // re-inserted below to keep LRU order; the most recent flow is last already
+      if (restart || stream !== this.mostRecent) this.flows.delete(key);
       if (restart) {
         stream.finish('restart', seg.frame);
         this.withPending.delete(stream);
@@ -393,6 +425,7 @@ export class TcpReassembler {
       stream = this.openStream(seg);
     }
     this.flows.set(key, stream);
+    this.mostRecent = stream;
     stream.push(seg);
     if (stream.hasPending) this.withPending.add(stream);
     else this.withPending.delete(stream);
@@ -454,5 +487,6 @@ export class TcpReassembler {
     for (const s of this.flows.values()) s.finish('flush', this.lastFrame);
     this.flows.clear();
     this.withPending.clear();
+    this.mostRecent = undefined;
   }
 }

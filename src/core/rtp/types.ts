@@ -37,6 +37,20 @@ export interface RtpStreamSummary {
   /** RFC 4733 telephone events seen, as digits in order (`0-9 * # A-D`, others as `[n]`). */
   readonly events: string;
   readonly rtcp: readonly RtcpReportSummary[];
+  /** The 5-tuple (UDP), for re-reading the stream's packets from the capture (`save --rtp`). */
+  readonly srcIp?: string;
+  readonly srcPort?: number;
+  readonly dstIp?: string;
+  readonly dstPort?: number;
+  readonly ipVersion?: 4 | 6;
+  /** Every payload type seen, in first-seen order (e.g. audio, CN, telephone-event). */
+  readonly payloadTypes?: readonly number[];
+  /** Number of RFC 4733 events (may exceed `events` length, which is capped). */
+  readonly eventCount?: number;
+  /** The SDP announced SRTP for this media (payload encrypted; headers still counted). */
+  readonly srtp?: boolean;
+  /** Endpoint side that matched: `dst` (sent to an SDP address) or `src` (sent from one, RFC 4961). */
+  readonly matchedBy?: 'dst' | 'src';
 }
 
 export interface RtcpReportSummary {

@@ -65,92 +65,99 @@ function isMalformed(diags: readonly Diagnostic[]): boolean {
 // ---------------------------------------------------------------------------------------------
 // Header block helpers (shared by both framers)
 
-/** Result of reading Content-Length from a header block. */
-interface ContentLengthResult {
-  /** undefined: absent; NaN: present but unparsable. */
-  value: number | undefined;
-  conflicting: boolean;
-}
+/** `content-length` (RFC 3261 §20.14), compared byte | 0x20 like the rest of the framer. */
+const CONTENT_LENGTH_NAME = Buffer.from('content-length', 'latin1');
 
-/** `content-length` / compact `l` (RFC 3261 §7.3.3), case-insensitive, by length then bytes. */
-function isContentLengthName(buf: Buffer, start: number, end: number): boolean {
-  const n = end - start;
-  if (n === 1) return (buf[start]! | 0x20) === 0x6c; // l
-  if (n !== 14) return false;
-  const name = 'content-length';
-  for (let i = 0; i < 14; i++) if ((buf[start + i]! | 0x20) !== name.charCodeAt(i)) return false;
-  return true;
-}
-
-/** Parses `*WS 1*DIGIT *WS` over the value pieces of a (possibly folded) header. */
-function parseLengthValue(buf: Buffer, pieces: number[]): number {
-  let value = 0;
-  let digits = 0;
-  let afterDigits = false;
-  for (let k = 0; k < pieces.length; k += 2) {
-    for (let i = pieces[k]!; i < pieces[k + 1]!; i++) {
-      const c = buf[i]!;
-      if (c === SP || c === HT || c === CR) {
-        if (digits > 0) afterDigits = true;
-        continue;
-      }
-      if (c < 0x30 || c > 0x39 || afterDigits) return NaN;
-      value = value * 10 + (c - 0x30);
-      digits++;
-    }
-    if (digits > 0) afterDigits = true; // a fold between digits splits the number
-  }
-  if (digits === 0 || digits > 15) return digits > 15 ? Infinity : NaN;
-  return value;
+/**
+ * When the header line at `ls` (LF at `lf`) is Content-Length or its compact form `l`
+ * (RFC 3261 §7.3.3), the offset just past its ':' (the name may be followed by SP/HT before
+ * the colon, §7.3.1 HCOLON); else -1. Decided from the first byte for nearly every other
+ * line, without looking for the colon.
+ */
+function contentLengthValueStart(buf: Buffer, ls: number, lf: number): number {
+  const first = buf[ls]! | 0x20;
+  let i: number;
+  if (first === 0x6c) {
+    i = ls + 1; // l
+  } else if (first === 0x63 && lf - ls > 14) {
+    for (let k = 1; k < 14; k++) if ((buf[ls + k]! | 0x20) !== CONTENT_LENGTH_NAME[k]) return -1;
+    i = ls + 14;
+  } else return -1;
+  while (i < lf && (buf[i] === SP || buf[i] === HT)) i++;
+  return i < lf && buf[i] === COLON ? i + 1 : -1;
 }
 
 /**
- * Reads Content-Length from the header lines in [start, end) (just after the start line up to
- * the blank line). Folded continuation lines (leading SP/HT, RFC 3261 §7.3.1) are joined.
+ * What one scan of a header block learns, line by line: line-end style, where an unfinished
+ * scan resumes, and Content-Length (its value may be folded over several lines, RFC 3261
+ * §7.3.1, so the digits are read piece by piece as lines complete).
  */
-function readContentLength(buf: Buffer, start: number, end: number): ContentLengthResult {
-  let value: number | undefined;
-  let conflicting = false;
-  let pieces: number[] | undefined; // value pieces of the Content-Length header being read
-  const finish = (): void => {
-    if (!pieces) return;
-    const v = parseLengthValue(buf, pieces);
-    if (value === undefined) value = v;
-    else if (!(v === value || (Number.isNaN(v) && Number.isNaN(value)))) conflicting = true;
-    pieces = undefined;
-  };
-  let ls = start;
-  while (ls < end) {
-    let le = buf.indexOf(LF, ls);
-    if (le < 0 || le > end) le = end;
-    const c = buf[ls]!;
-    if ((c === SP || c === HT) && pieces) {
-      pieces.push(ls, le); // continuation of Content-Length
-    } else if (c !== SP && c !== HT) {
-      finish();
-      const colon = buf.indexOf(COLON, ls);
-      if (colon >= 0 && colon < le) {
-        let ne = colon;
-        while (ne > ls && (buf[ne - 1] === SP || buf[ne - 1] === HT)) ne--;
-        if (isContentLengthName(buf, ls, ne)) pieces = [colon + 1, le];
-      }
-    }
-    ls = le + 1;
-  }
-  finish();
-  return { value, conflicting };
-}
-
 interface HeaderScan {
   /** A line ended with a lone LF (RFC 3261 §7 wants CRLF). */
   bareLF: boolean;
   /** Start of the first line not yet complete (where a resumed scan continues). */
   lineStart: number;
+  /** Content-Length found so far: undefined absent, NaN unparsable. */
+  clValue: number | undefined;
+  /** Two Content-Length headers disagree. */
+  clConflicting: boolean;
+  /** A Content-Length header is being read (its folded continuation lines still count). */
+  clOpen: boolean;
+  /** The one being read: `*WS 1*DIGIT *WS` so far. */
+  clDigits: number;
+  clNumber: number;
+  clAfterDigits: boolean;
+  clBad: boolean;
 }
 
-/** Finds the blank line ending the header block: returns the offset just past it, or -1.
- * `lineStart` is where a header line begins. */
-function findHeaderEnd(buf: Buffer, lineStart: number, limit: number, state: HeaderScan): number {
+function newHeaderScan(): HeaderScan {
+  return { bareLF: false, lineStart: 0, clValue: undefined, clConflicting: false, clOpen: false, clDigits: 0, clNumber: 0, clAfterDigits: false, clBad: false };
+}
+
+/** Starts a header block: `bareLF` says how the start line ended. */
+function resetHeaderScan(s: HeaderScan, bareLF: boolean): void {
+  s.bareLF = bareLF;
+  s.lineStart = 0;
+  s.clValue = undefined;
+  s.clConflicting = false;
+  s.clOpen = false;
+}
+
+/** One piece (a line's value part) of the Content-Length being read: `*WS 1*DIGIT *WS`. */
+function contentLengthPiece(s: HeaderScan, buf: Buffer, from: number, to: number): void {
+  if (s.clBad) return;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c === SP || c === HT || c === CR) {
+      if (s.clDigits > 0) s.clAfterDigits = true;
+      continue;
+    }
+    if (c < 0x30 || c > 0x39 || s.clAfterDigits) {
+      s.clBad = true;
+      return;
+    }
+    s.clNumber = s.clNumber * 10 + (c - 0x30);
+    s.clDigits++;
+  }
+  if (s.clDigits > 0) s.clAfterDigits = true; // a fold between digits splits the number
+}
+
+/** The Content-Length being read is complete: keep it, or note a conflict with an earlier one. */
+function closeContentLength(s: HeaderScan): void {
+  if (!s.clOpen) return;
+  s.clOpen = false;
+  const v = s.clBad || s.clDigits === 0 ? NaN : s.clDigits > 15 ? Infinity : s.clNumber;
+  if (s.clValue === undefined) s.clValue = v;
+  else if (!(v === s.clValue || (Number.isNaN(v) && Number.isNaN(s.clValue)))) s.clConflicting = true;
+}
+
+/**
+ * Finds the blank line ending the header block: returns the offset just past it, or -1 when
+ * it is not before `limit` (then `state.lineStart` is where to resume). `lineStart` is where a
+ * header line begins. Reads Content-Length on the way (one pass over the lines: each complete
+ * line is seen exactly once, however the block arrives).
+ */
+function scanHeaderBlock(buf: Buffer, lineStart: number, limit: number, state: HeaderScan): number {
   let ls = lineStart;
   for (;;) {
     const lf = buf.indexOf(LF, ls);
@@ -159,7 +166,25 @@ function findHeaderEnd(buf: Buffer, lineStart: number, limit: number, state: Hea
       return -1;
     }
     if (lf === ls || buf[lf - 1] !== CR) state.bareLF = true;
-    if (lf === ls || (lf === ls + 1 && buf[ls] === CR)) return lf + 1;
+    if (lf === ls || (lf === ls + 1 && buf[ls] === CR)) {
+      closeContentLength(state);
+      return lf + 1;
+    }
+    const c = buf[ls]!;
+    if (c === SP || c === HT) {
+      if (state.clOpen) contentLengthPiece(state, buf, ls, lf); // folded continuation
+    } else {
+      closeContentLength(state);
+      const v = contentLengthValueStart(buf, ls, lf);
+      if (v >= 0) {
+        state.clOpen = true;
+        state.clDigits = 0;
+        state.clNumber = 0;
+        state.clAfterDigits = false;
+        state.clBad = false;
+        contentLengthPiece(state, buf, v, lf);
+      }
+    }
     ls = lf + 1;
   }
 }
@@ -251,7 +276,7 @@ export class SipStreamFramer {
   private headerEndAbs = 0;
   private bodyEndAbs = 0;
   private contentLength: number | undefined;
-  private readonly lf: HeaderScan = { bareLF: false, lineStart: 0 };
+  private readonly lf: HeaderScan = newHeaderScan();
   private msgDiags: Diagnostic[] = [];
   /** Stream bytes received so far (absolute offset of the next byte). */
   private endAbs = 0;
@@ -388,7 +413,7 @@ export class SipStreamFramer {
         this.state = State.Headers;
         this.msgAbs = this.seekAbs;
         this.lineAbs = workAbs + line.next;
-        this.lf.bareLF = line.end === line.next - 1;
+        resetHeaderScan(this.lf, line.end === line.next - 1);
         this.contentLength = undefined;
         return true;
       }
@@ -401,7 +426,7 @@ export class SipStreamFramer {
   private headers(work: Buffer, workAbs: number, limit: number, frame: number): boolean {
     const cap = Math.min(limit, this.msgAbs + this.maxHeader - workAbs);
     const ls = this.lineAbs - workAbs;
-    const end = findHeaderEnd(work, ls, cap, this.lf);
+    const end = scanHeaderBlock(work, ls, cap, this.lf);
     if (end < 0) {
       this.lineAbs = workAbs + this.lf.lineStart; // resume there next time: the scan stays linear
       if (cap < limit || this.endAbs - this.msgAbs >= this.maxHeader) {
@@ -416,22 +441,21 @@ export class SipStreamFramer {
     }
     this.headerEndAbs = workAbs + end;
     if (this.lf.bareLF) this.msgDiags.push(diag('SIP_LF_LINE_ENDS', frame));
-    const firstHeader = work.indexOf(LF, this.msgAbs - workAbs) + 1;
-    const cl = readContentLength(work, firstHeader, end);
+    const clValue = this.lf.clValue;
     let bodyLength = 0;
-    if (cl.conflicting) this.msgDiags.push(diag('SIP_CONFLICTING_CONTENT_LENGTH', frame));
-    if (cl.value === undefined) {
+    if (this.lf.clConflicting) this.msgDiags.push(diag('SIP_CONFLICTING_CONTENT_LENGTH', frame));
+    if (clValue === undefined) {
       this.msgDiags.push(diag('SIP_NO_CONTENT_LENGTH', frame)); // RFC 3261 §18.3: MUST on streams
-    } else if (Number.isNaN(cl.value)) {
+    } else if (Number.isNaN(clValue)) {
       this.msgDiags.push(diag('SIP_BAD_CONTENT_LENGTH', frame));
-    } else if (cl.value > this.maxBody) {
+    } else if (clValue > this.maxBody) {
       this.msgDiags.push(diag('SIP_BODY_TOO_LARGE', frame, `Content-Length over ${this.maxBody}`));
       this.emit(work, workAbs, this.headerEndAbs, end - (this.msgAbs - workAbs));
       this.toSeek(this.headerEndAbs, true);
       return true;
     } else {
-      bodyLength = cl.value;
-      this.contentLength = cl.value;
+      bodyLength = clValue;
+      this.contentLength = clValue;
     }
     this.bodyEndAbs = this.headerEndAbs + bodyLength;
     this.state = State.Body;
@@ -453,7 +477,11 @@ export class SipStreamFramer {
 
   /** Emits [msgAbs, endAbs) as one owned copy, with the frames that carried it. */
   private emit(work: Buffer, workAbs: number, endAbs: number, headerLength: number | undefined): void {
-    const bytes = Buffer.from(work.subarray(this.msgAbs - workAbs, endAbs - workAbs));
+    // one owned copy, without a view in between (Buffer.from(subarray) makes both)
+    const from = this.msgAbs - workAbs;
+    const copy = Buffer.allocUnsafe(endAbs - this.msgAbs);
+    const copied = work.copy(copy, 0, from, from + copy.length);
+    const bytes = copied === copy.length ? copy : copy.subarray(0, copied); // never uninitialised bytes
     const frames: number[] = [];
     let last: Span | undefined;
     for (const s of this.spans) {
@@ -471,7 +499,7 @@ export class SipStreamFramer {
       fileOffset: last?.fileOffset ?? 0,
       frames,
       headerLength: headerLength ?? bytes.length,
-      ...(this.state === State.Body && this.contentLength !== undefined ? { contentLength: this.contentLength } : {}),
+      contentLength: this.state === State.Body ? this.contentLength : undefined,
       diagnostics,
       malformed: isMalformed(diagnostics),
     };
@@ -535,49 +563,59 @@ function skipLineEnds(buf: Buffer, pos: number): number {
   return pos;
 }
 
+/** No diagnostics (shared: most messages have none, and nobody writes to the list). */
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+/** No messages (shared: most UDP payloads that reach the framer are not SIP). */
+const NO_MESSAGES: readonly DatagramMessage[] = Object.freeze([]);
+/** Header scan state of frameDatagram (it makes no callbacks, so one is enough). */
+const datagramScan = newHeaderScan();
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Frames the SIP message(s) in one datagram (UDP, SCTP DATA, HEP payload, WebSocket message).
  * Returns none when the payload does not start with a start line (after optional CRLFs).
  * RFC 3261 §18.3: without Content-Length the body runs to the end of the datagram; bytes
  * after the body are discarded unless they start another message.
  */
-export function frameDatagram(payload: Buffer, frame?: number): DatagramMessage[] {
-  const out: DatagramMessage[] = [];
+export function frameDatagram(payload: Buffer, frame?: number): readonly DatagramMessage[] {
+  let out: Mutable<DatagramMessage>[] | undefined;
   let pos = skipLineEnds(payload, 0);
   while (pos < payload.length) {
     const line = matchStartLine(payload, pos);
     if (!line) {
-      const prev = out[out.length - 1];
-      if (prev) (prev.diagnostics as Diagnostic[]).push(diag('SIP_EXTRA_BYTES_AFTER_BODY', frame, `${payload.length - pos} bytes`));
+      const prev = out?.[out.length - 1];
+      if (prev) prev.diagnostics = [...prev.diagnostics, diag('SIP_EXTRA_BYTES_AFTER_BODY', frame, `${payload.length - pos} bytes`)];
       break;
     }
-    const diags: Diagnostic[] = [];
-    const lf: HeaderScan = { bareLF: line.end === line.next - 1, lineStart: 0 };
-    const headerEnd = findHeaderEnd(payload, line.next, payload.length, lf);
-    if (lf.bareLF) diags.push(diag('SIP_LF_LINE_ENDS', frame));
+    let diags: Diagnostic[] | undefined;
+    const scan = datagramScan;
+    resetHeaderScan(scan, line.end === line.next - 1);
+    const headerEnd = scanHeaderBlock(payload, line.next, payload.length, scan);
+    if (scan.bareLF) (diags ??= []).push(diag('SIP_LF_LINE_ENDS', frame));
     if (headerEnd < 0) {
-      diags.push(diag('SIP_NO_HEADER_END', frame));
-      out.push(datagramMessage(payload, pos, payload.length, payload.length - pos, undefined, diags));
+      (diags ??= []).push(diag('SIP_NO_HEADER_END', frame));
+      (out ??= []).push(datagramMessage(payload, pos, payload.length, payload.length - pos, undefined, diags));
       break;
     }
-    const cl = readContentLength(payload, line.next, headerEnd);
-    if (cl.conflicting) diags.push(diag('SIP_CONFLICTING_CONTENT_LENGTH', frame));
+    if (scan.clConflicting) (diags ??= []).push(diag('SIP_CONFLICTING_CONTENT_LENGTH', frame));
+    const clValue = scan.clValue;
     let end = payload.length;
     let contentLength: number | undefined;
-    if (cl.value === undefined) {
-      diags.push(diag('SIP_NO_CONTENT_LENGTH_UDP', frame));
-    } else if (Number.isNaN(cl.value)) {
-      diags.push(diag('SIP_BAD_CONTENT_LENGTH', frame));
-    } else if (headerEnd + cl.value > payload.length) {
-      diags.push(diag('SIP_TRUNCATED_BODY', frame, `Content-Length ${cl.value}, ${payload.length - headerEnd} bytes present`));
+    if (clValue === undefined) {
+      (diags ??= []).push(diag('SIP_NO_CONTENT_LENGTH_UDP', frame));
+    } else if (Number.isNaN(clValue)) {
+      (diags ??= []).push(diag('SIP_BAD_CONTENT_LENGTH', frame));
+    } else if (headerEnd + clValue > payload.length) {
+      (diags ??= []).push(diag('SIP_TRUNCATED_BODY', frame, `Content-Length ${clValue}, ${payload.length - headerEnd} bytes present`));
     } else {
-      contentLength = cl.value;
-      end = headerEnd + cl.value;
+      contentLength = clValue;
+      end = headerEnd + clValue;
     }
-    out.push(datagramMessage(payload, pos, end, headerEnd - pos, contentLength, diags));
+    (out ??= []).push(datagramMessage(payload, pos, end, headerEnd - pos, contentLength, diags));
     pos = skipLineEnds(payload, end);
   }
-  return out;
+  return out ?? NO_MESSAGES;
 }
 
 function datagramMessage(
@@ -586,14 +624,15 @@ function datagramMessage(
   end: number,
   headerLength: number,
   contentLength: number | undefined,
-  diagnostics: Diagnostic[],
-): DatagramMessage {
+  diagnostics: Diagnostic[] | undefined,
+): Mutable<DatagramMessage> {
   return {
-    bytes: payload.subarray(start, end),
+    // the whole payload is the usual case: hand it out as is (a view costs as much as a copy's allocation)
+    bytes: start === 0 && end === payload.length ? payload : payload.subarray(start, end),
     offset: start,
     headerLength,
-    ...(contentLength !== undefined ? { contentLength } : {}),
-    diagnostics,
-    malformed: isMalformed(diagnostics),
+    contentLength,
+    diagnostics: diagnostics ?? NO_DIAGNOSTICS,
+    malformed: diagnostics !== undefined && isMalformed(diagnostics),
   };
 }

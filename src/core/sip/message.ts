@@ -35,11 +35,45 @@ export const MAX_EAGER_VALUE_BYTES = 4096;
 
 const TAG = Buffer.from('tag', 'latin1');
 const BRANCH = Buffer.from('branch', 'latin1');
-/** Scratch range reused by the eager scan (single-threaded; never escapes a call). */
+/** Scratch range reused by the lazy param scans (single-threaded; never escapes a call). */
 const scratch: ByteRange = { start: 0, end: 0 };
 
 function isLws(c: number): boolean {
   return c === SP || c === HT || c === CR || c === LF;
+}
+
+/** Node's Buffer slice decoders, called directly: `toString(enc, s, e)` adds an encoding
+ * lookup and argument checks per call, measurable at several strings per message. */
+interface SliceDecoders {
+  utf8Slice(start: number, end: number): string;
+}
+
+/** UTF-8 text of buf[start..end) (same result as buf.toString('utf8', start, end)). */
+function utf8(buf: Buffer, start: number, end: number): string {
+  return end <= start ? '' : (buf as unknown as SliceDecoders).utf8Slice(start, end);
+}
+
+/**
+ * Methods of RFC 3261 §27.4 and the extension RFCs, by length: the method and the CSeq method
+ * of most messages are one of these, and returning the constant string skips a decode call
+ * (each costs more than the whole compare). Matched exactly: case is kept as written.
+ */
+const KNOWN_METHODS_BY_LENGTH: (readonly string[] | undefined)[] = [];
+for (const m of ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']) {
+  KNOWN_METHODS_BY_LENGTH[m.length] = [...(KNOWN_METHODS_BY_LENGTH[m.length] ?? []), m];
+}
+
+/** The known method spelled by buf[start..end), or undefined. */
+function knownMethod(buf: Buffer, start: number, end: number): string | undefined {
+  const list = KNOWN_METHODS_BY_LENGTH[end - start];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const name = list[k]!;
+    let i = 0;
+    while (i < name.length && buf[start + i] === name.charCodeAt(i)) i++;
+    if (i === name.length) return name;
+  }
+  return undefined;
 }
 
 /**
@@ -56,6 +90,22 @@ export function parseSipMessage(raw: Buffer, origin: SipOrigin, framingDiagnosti
   return msg;
 }
 
+/** Bytes that end a header name: ':' and the whitespace allowed before it (one table load per byte). */
+const NAME_STOP = new Uint8Array(256);
+NAME_STOP[COLON] = NAME_STOP[SP] = NAME_STOP[HT] = 1;
+
+/** The empty diagnostics list every clean message shares (frozen: nobody may push to it). */
+const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
+
+/** "Not decoded yet" marker of the lazy fields (undefined is a valid decoded value). */
+const NOT_YET = null;
+
+/**
+ * Up front (what every consumer reads, `siptrace messages` included): start line kind, method
+ * or status, Call-ID, CSeq, Content-Length and every diagnostic. From/To tags, the Via branch,
+ * the Request-URI, the reason phrase and the body are kept as byte ranges and decoded on
+ * first read (getters, cached): the same values, at no cost to consumers that never ask.
+ */
 class ParsedSipMessage implements SipMessage {
   frame: number;
   tsSec: number;
@@ -72,25 +122,40 @@ class ParsedSipMessage implements SipMessage {
   raw: Buffer;
   isRequest = false;
   method?: string;
-  requestUri?: string;
   statusCode?: number;
-  reason?: string;
   callId = '';
   cseq = '';
   cseqNumber = NaN;
   cseqMethod = '';
-  fromTag?: string;
-  toTag?: string;
-  viaBranch?: string;
   contentLength?: number;
-  body: Buffer;
   malformed = false;
-  diagnostics: Diagnostic[] = [];
+  /** Shared empty list until the first diagnostic (most messages have none). */
+  diagnostics: Diagnostic[] = NO_DIAGNOSTICS;
 
   /** Offset of the first header line. */
   private headerStart = 0;
   /** Offset of the blank line ending the header block (or raw.length when there is none). */
   private headerEnd = 0;
+  /** Offset of the body (raw.length when there is none). */
+  private bodyStart: number;
+  /** Offset of the start line's terminator (-1 when there is no valid start line). */
+  private startLineEnd = -1;
+  /** Value ranges of the first From, To and Via (trimmed, capped); buf is raw unless folded. */
+  private fromBuf: Buffer;
+  private fromStart = -1;
+  private fromEnd = -1;
+  private toBuf: Buffer;
+  private toStart = -1;
+  private toEnd = -1;
+  private viaBuf: Buffer;
+  private viaStart = -1;
+  private viaEnd = -1;
+  private fromTagCache: string | undefined | null = NOT_YET;
+  private toTagCache: string | undefined | null = NOT_YET;
+  private viaBranchCache: string | undefined | null = NOT_YET;
+  private requestUriCache: string | undefined | null = NOT_YET;
+  private reasonCache: string | undefined | null = NOT_YET;
+  private bodyCache: Buffer | undefined;
   private headerCache: SipHeader[] | undefined;
   private keyCache: string[] | undefined;
   private seen = 0; // bit per EagerHeader kind
@@ -108,11 +173,15 @@ class ParsedSipMessage implements SipMessage {
     this.fileOffset = origin.fileOffset;
     if (origin.frames !== undefined) this.frames = origin.frames;
     this.raw = raw;
-    this.body = raw.subarray(raw.length);
+    this.bodyStart = raw.length;
+    this.fromBuf = raw;
+    this.toBuf = raw;
+    this.viaBuf = raw;
   }
 
   addDiagnostic(code: string, detail?: string): void {
     for (const d of this.diagnostics) if (d.code === code && d.detail === detail) return; // once per message
+    if (this.diagnostics === NO_DIAGNOSTICS) this.diagnostics = [];
     this.diagnostics.push(detail === undefined ? { code, frame: this.frame } : { code, frame: this.frame, detail });
     if (!SIP_LENIENCY_CODES.has(code)) this.malformed = true;
   }
@@ -174,11 +243,7 @@ class ParsedSipMessage implements SipMessage {
       folded = false;
       // header name, optional whitespace, ':' (RFC 3261 §7.3.1 HCOLON)
       let i = pos;
-      while (i < lineEnd) {
-        const c = raw[i]!;
-        if (c === COLON || c === SP || c === HT) break;
-        i++;
-      }
+      while (i < lineEnd && NAME_STOP[raw[i]!] === 0) i++;
       const nameEnd = i;
       while (i < lineEnd && (raw[i] === SP || raw[i] === HT)) i++;
       if (i >= lineEnd || raw[i] !== COLON || nameEnd === pos) {
@@ -195,7 +260,7 @@ class ParsedSipMessage implements SipMessage {
       this.headerEnd = n;
       this.addDiagnostic('SIP_NO_HEADER_END');
     }
-    this.body = raw.subarray(bodyStart);
+    this.bodyStart = bodyStart;
     const seen = this.seen;
     if (!(seen & (1 << EagerHeader.CallId))) this.addDiagnostic('SIP_NO_CALL_ID');
     if (!(seen & (1 << EagerHeader.CSeq))) this.addDiagnostic('SIP_NO_CSEQ');
@@ -207,18 +272,59 @@ class ParsedSipMessage implements SipMessage {
   private parseStartLine(isRequest: boolean, end: number): void {
     const raw = this.raw;
     this.isRequest = isRequest;
+    this.startLineEnd = end;
     if (isRequest) {
-      // Method SP Request-URI SP SIP-Version (RFC 3261 §7.1); matchStartLine checked the shape
+      // Method SP Request-URI SP SIP-Version (RFC 3261 §7.1); matchStartLine checked the
+      // shape: the method is a token (ASCII) and ends at the first SP
       const sp = raw.indexOf(SP, 0);
-      this.method = raw.toString('utf8', 0, sp);
-      let e = end;
-      while (e > sp && raw[e - 1] === SP) e--;
-      this.requestUri = raw.toString('utf8', sp + 1, Math.max(sp + 1, e - 8)).trim();
+      this.method = knownMethod(raw, 0, sp) ?? utf8(raw, 0, sp);
     } else {
       // SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2); the reason may be empty
       this.statusCode = (raw[8]! - 0x30) * 100 + (raw[9]! - 0x30) * 10 + (raw[10]! - 0x30);
-      this.reason = end > 12 ? raw.toString('utf8', 12, end).trim() : '';
     }
+  }
+
+  get requestUri(): string | undefined {
+    if (this.requestUriCache === NOT_YET) {
+      let uri: string | undefined;
+      if (this.isRequest) {
+        const raw = this.raw;
+        const sp = raw.indexOf(SP, 0);
+        let e = this.startLineEnd;
+        while (e > sp && raw[e - 1] === SP) e--;
+        uri = raw.toString('utf8', sp + 1, Math.max(sp + 1, e - 8)).trim();
+      }
+      this.requestUriCache = uri;
+    }
+    return this.requestUriCache;
+  }
+
+  get reason(): string | undefined {
+    if (this.reasonCache === NOT_YET) {
+      const end = this.startLineEnd;
+      this.reasonCache = this.isRequest || end < 0 ? undefined : end > 12 ? this.raw.toString('utf8', 12, end).trim() : '';
+    }
+    return this.reasonCache;
+  }
+
+  get fromTag(): string | undefined {
+    if (this.fromTagCache === NOT_YET) this.fromTagCache = paramValue(this.fromBuf, this.fromStart, this.fromEnd, TAG);
+    return this.fromTagCache;
+  }
+
+  get toTag(): string | undefined {
+    if (this.toTagCache === NOT_YET) this.toTagCache = paramValue(this.toBuf, this.toStart, this.toEnd, TAG);
+    return this.toTagCache;
+  }
+
+  /** Branch parameter of the topmost Via (RFC 3261 §8.1.1.7, §17.2.3). */
+  get viaBranch(): string | undefined {
+    if (this.viaBranchCache === NOT_YET) this.viaBranchCache = paramValue(this.viaBuf, this.viaStart, this.viaEnd, BRANCH);
+    return this.viaBranchCache;
+  }
+
+  get body(): Buffer {
+    return (this.bodyCache ??= this.raw.subarray(this.bodyStart));
   }
 
   /** Reads one eager header's value (trimmed; unfolded when it spans lines). */
@@ -243,7 +349,7 @@ class ParsedSipMessage implements SipMessage {
     switch (kind) {
       case EagerHeader.CallId: {
         // several Call-ID headers: values joined with ',' (as tshark shows them)
-        const v = buf.toString('utf8', start, end);
+        const v = utf8(buf, start, end);
         this.callId = duplicate ? `${this.callId},${v}` : v;
         if (duplicate) this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Call-ID');
         return;
@@ -253,18 +359,23 @@ class ParsedSipMessage implements SipMessage {
         this.takeCSeq(buf, start, end);
         return;
       case EagerHeader.From:
-      case EagerHeader.To: {
-        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', kind === EagerHeader.From ? 'From' : 'To');
-        if (!findHeaderParam(buf, start, end, TAG, scratch)) return;
-        const tag = buf.toString('utf8', scratch.start, scratch.end);
-        if (kind === EagerHeader.From) this.fromTag = tag;
-        else this.toTag = tag;
+        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'From');
+        this.fromBuf = buf;
+        this.fromStart = start;
+        this.fromEnd = end;
         return;
-      }
+      case EagerHeader.To:
+        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'To');
+        this.toBuf = buf;
+        this.toStart = start;
+        this.toEnd = end;
+        return;
       case EagerHeader.Via:
         // only the topmost Via value counts (RFC 3261 §8.1.1.7, §17.2.3)
         if (duplicate) return;
-        if (findHeaderParam(buf, start, end, BRANCH, scratch)) this.viaBranch = buf.toString('utf8', scratch.start, scratch.end);
+        this.viaBuf = buf;
+        this.viaStart = start;
+        this.viaEnd = end;
         return;
       case EagerHeader.ContentLength: {
         if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Content-Length');
@@ -284,7 +395,6 @@ class ParsedSipMessage implements SipMessage {
 
   /** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16). */
   private takeCSeq(buf: Buffer, start: number, end: number): void {
-    this.cseq = buf.toString('utf8', start, end);
     let i = start;
     let num = 0;
     for (; i < end; i++) {
@@ -294,7 +404,15 @@ class ParsedSipMessage implements SipMessage {
     }
     const digitsEnd = i;
     while (i < end && isLws(buf[i]!)) i++;
-    this.cseqMethod = buf.toString('utf8', i, end);
+    const known = knownMethod(buf, i, end);
+    this.cseqMethod = known ?? utf8(buf, i, end);
+    const digits = digitsEnd - start;
+    // the common shape "<number> SP <known method>" is rebuilt from its parts (no decode call);
+    // only when that gives back exactly the bytes: no leading zeros, one SP, a known method
+    this.cseq =
+      known !== undefined && digits > 0 && digits <= 9 && i === digitsEnd + 1 && buf[digitsEnd] === SP && (buf[start] !== 0x30 || digits === 1)
+        ? `${num} ${known}`
+        : utf8(buf, start, end);
     if (digitsEnd > start) this.cseqNumber = num;
     // damage: no number, no method, or no LWS between them ("1INVITE")
     if (digitsEnd === start || i === end || i === digitsEnd) this.addDiagnostic('SIP_BAD_CSEQ');
@@ -326,11 +444,44 @@ class ParsedSipMessage implements SipMessage {
     return out;
   }
 
-  /** JSON shows the fields, not the bytes or the caches. */
+  /** JSON shows the fields (lazy ones decoded), not the bytes or the caches. */
   toJSON(): Record<string, unknown> {
-    const { raw: _raw, body, headerCache: _h, keyCache: _k, seen: _s, headerStart: _hs, headerEnd: _he, ...rest } = this;
-    return { ...rest, bodyLength: body.length };
+    return {
+      frame: this.frame,
+      tsSec: this.tsSec,
+      tsNsec: this.tsNsec,
+      transport: this.transport,
+      ipVersion: this.ipVersion,
+      src: this.src,
+      srcPort: this.srcPort,
+      dst: this.dst,
+      dstPort: this.dstPort,
+      fileOffset: this.fileOffset,
+      frames: this.frames,
+      isRequest: this.isRequest,
+      method: this.method,
+      requestUri: this.requestUri,
+      statusCode: this.statusCode,
+      reason: this.reason,
+      callId: this.callId,
+      cseq: this.cseq,
+      cseqNumber: this.cseqNumber,
+      cseqMethod: this.cseqMethod,
+      fromTag: this.fromTag,
+      toTag: this.toTag,
+      viaBranch: this.viaBranch,
+      contentLength: this.contentLength,
+      malformed: this.malformed,
+      diagnostics: this.diagnostics,
+      bodyLength: this.raw.length - this.bodyStart,
+    };
   }
+}
+
+/** Header parameter `lowerName` of the value buf[start..end) (utf8), or undefined. */
+function paramValue(buf: Buffer, start: number, end: number, lowerName: Uint8Array): string | undefined {
+  if (start < 0 || !findHeaderParam(buf, start, end, lowerName, scratch)) return undefined;
+  return utf8(buf, scratch.start, scratch.end);
 }
 
 function kindName(kind: EagerHeader): string {

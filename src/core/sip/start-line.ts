@@ -16,6 +16,7 @@ export interface StartLine {
 const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
+const HT = 0x09;
 
 /** `SIP/2.0` compared case-insensitively, as tshark does with its default preferences. */
 function isSipVersionAt(buf: Buffer, at: number, limit: number): boolean {
@@ -52,33 +53,46 @@ export function indexOfLF(buf: Buffer, from: number, limit: number): number {
  * use `maybeStartLinePrefix` to tell "not yet" from "never").
  */
 export function matchStartLine(buf: Buffer, offset = 0, limit = buf.length): StartLine | undefined {
-  const lf = indexOfLF(buf, offset, limit);
-  if (lf < 0) return undefined;
-  const end = lf > offset && buf[lf - 1] === CR ? lf - 1 : lf;
-  if (end - offset < 11) return undefined; // shortest: "SIP/2.0 200" or "A x SIP/2.0"
-  // RFC 3261 §25.1: no control characters other than HTAB can appear in a start line (the
-  // Request-URI and Reason-Phrase grammars exclude them); a line holding NUL is not SIP.
-  for (let i = offset; i < end; i++) {
-    const c = buf[i]!;
-    if (c < 0x20 && c !== 0x09) return undefined;
-  }
-  // Status-Line: SIP-Version SP Status-Code SP Reason-Phrase (the reason may be empty)
-  if (isSipVersionAt(buf, offset, end)) {
+  // The first bytes decide most non-SIP payloads before any search for the line end: a
+  // Status-Line starts `SIP/2.0 `, a Request-Line with a token and SP. (Neither prefix can
+  // hold CR or LF, so checking it against `limit` instead of the line end changes nothing.)
+  const response = isSipVersionAt(buf, offset, limit);
+  let i = offset;
+  if (response) {
     if (buf[offset + 7] !== SP) return undefined;
+  } else {
+    while (i < limit && isTokenChar(buf[i]!)) i++;
+    if (i === offset || i >= limit || buf[i] !== SP) return undefined;
+  }
+  // One pass to the line end (CRLF or LF) over the bytes after the prefix, which hold no
+  // control characters: RFC 3261 §25.1 allows none but HTAB in a start line (the Request-URI
+  // and Reason-Phrase grammars exclude them), so the first other one must end the line.
+  let k = response ? offset + 8 : i;
+  while (k < limit) {
+    const c = buf[k]!;
+    if (c < 0x20 && c !== HT) break;
+    k++;
+  }
+  if (k >= limit) return undefined; // no line end yet
+  let lf: number;
+  if (buf[k] === LF) lf = k;
+  else if (buf[k] === CR && k + 1 < limit && buf[k + 1] === LF) lf = k + 1;
+  else return undefined; // a control character inside the line: not SIP (a line holding NUL...)
+  const end = k;
+  if (end - offset < 11) return undefined; // shortest: "SIP/2.0 200" or "A x SIP/2.0"
+  if (response) {
+    // Status-Line: SIP-Version SP Status-Code SP Reason-Phrase (the reason may be empty)
     const d = offset + 8;
     if (d + 3 > end) return undefined;
-    for (let i = d; i < d + 3; i++) {
-      const c = buf[i]!;
+    for (let k = d; k < d + 3; k++) {
+      const c = buf[k]!;
       if (c < 0x30 || c > 0x39) return undefined;
     }
     if (d + 3 < end && buf[d + 3] !== SP) return undefined;
     return { kind: 'response', next: lf + 1, end };
   }
-  // Request-Line: Method SP Request-URI SP SIP-Version
-  let i = offset;
-  while (i < end && isTokenChar(buf[i]!)) i++;
-  if (i === offset || i >= end || buf[i] !== SP) return undefined;
-  // the line must end with " SIP/2.0" (trailing spaces tolerated)
+  // Request-Line: Method SP Request-URI SP SIP-Version; the line must end with " SIP/2.0"
+  // (trailing spaces tolerated)
   let e = end;
   while (e > i && buf[e - 1] === SP) e--;
   if (e - 8 <= i || buf[e - 8] !== SP || !isSipVersionAt(buf, e - 7, e)) return undefined;

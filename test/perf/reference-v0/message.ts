@@ -1,0 +1,381 @@
+/**
+ * The SIP message parser: a lazy view over one owned copy of the bytes (DESIGN.md "Hot path").
+ *
+ * Up front it reads only what correlation needs: the start line (RFC 3261 §7.1/§7.2), Call-ID,
+ * CSeq, From/To tags, the topmost Via branch and Content-Length. Every other header is decoded
+ * on first use. Lenient by default; each leniency and each kind of damage is a named
+ * diagnostic on the message, and the message is always returned.
+ */
+import type { Diagnostic } from '../../../src/core/diagnostics.js';
+import { classifyHeaderName, EagerHeader, headerNameKey } from './header-names.js';
+import { findHeaderParam, type ByteRange } from './params.js';
+import { matchStartLine } from './start-line.js';
+import type { SipHeader, SipMessage, SipOrigin } from '../../../src/core/sip/types.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const COLON = 0x3a;
+
+/**
+ * Diagnostic codes that record a leniency (accepted deviation) rather than damage; any other
+ * code, including the framer's, marks the message malformed.
+ */
+export const SIP_LENIENCY_CODES: ReadonlySet<string> = new Set([
+  'SIP_LF_LINE_ENDS', // bare LF line ends (RFC 3261 §7.5 asks for CRLF)
+  'SIP_FOLDED_HEADER', // header folding (RFC 3261 §7.3.1, deprecated by RFC 5322 style)
+  'SIP_NO_CONTENT_LENGTH', // framer: none on a stream, framed by the next start line instead
+  'SIP_NO_CONTENT_LENGTH_UDP', // allowed on UDP (RFC 3261 §18.3 / §20.14)
+  'SIP_EXTRA_BYTES_AFTER_BODY', // framer: datagram bytes after the body, dropped (RFC 3261 §18.3)
+]);
+
+/** Bytes of a single header value decoded eagerly (a longer Call-ID or CSeq is damage anyway). */
+export const MAX_EAGER_VALUE_BYTES = 4096;
+
+const TAG = Buffer.from('tag', 'latin1');
+const BRANCH = Buffer.from('branch', 'latin1');
+/** Scratch range reused by the eager scan (single-threaded; never escapes a call). */
+const scratch: ByteRange = { start: 0, end: 0 };
+
+function isLws(c: number): boolean {
+  return c === SP || c === HT || c === CR || c === LF;
+}
+
+/**
+ * Parses one framed SIP message. Never throws; damage is reported in `diagnostics`.
+ * `framingDiagnostics` (codes, or the framer's Diagnostic objects) come first in the list.
+ */
+export function parseSipMessage(raw: Buffer, origin: SipOrigin, framingDiagnostics: readonly (string | Diagnostic)[] = []): SipMessage {
+  const msg = new ParsedSipMessage(raw, origin);
+  for (const d of framingDiagnostics) {
+    if (typeof d === 'string') msg.addDiagnostic(d);
+    else msg.addDiagnostic(d.code, d.detail);
+  }
+  msg.parse();
+  return msg;
+}
+
+class ParsedSipMessage implements SipMessage {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  transport: string;
+  ipVersion: 4 | 6;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  fileOffset: number;
+  frames?: readonly number[];
+
+  raw: Buffer;
+  isRequest = false;
+  method?: string;
+  requestUri?: string;
+  statusCode?: number;
+  reason?: string;
+  callId = '';
+  cseq = '';
+  cseqNumber = NaN;
+  cseqMethod = '';
+  fromTag?: string;
+  toTag?: string;
+  viaBranch?: string;
+  contentLength?: number;
+  body: Buffer;
+  malformed = false;
+  diagnostics: Diagnostic[] = [];
+
+  /** Offset of the first header line. */
+  private headerStart = 0;
+  /** Offset of the blank line ending the header block (or raw.length when there is none). */
+  private headerEnd = 0;
+  private headerCache: SipHeader[] | undefined;
+  private keyCache: string[] | undefined;
+  private seen = 0; // bit per EagerHeader kind
+
+  constructor(raw: Buffer, origin: SipOrigin) {
+    this.frame = origin.frame;
+    this.tsSec = origin.tsSec;
+    this.tsNsec = origin.tsNsec;
+    this.transport = origin.transport;
+    this.ipVersion = origin.ipVersion;
+    this.src = origin.src;
+    this.srcPort = origin.srcPort;
+    this.dst = origin.dst;
+    this.dstPort = origin.dstPort;
+    this.fileOffset = origin.fileOffset;
+    if (origin.frames !== undefined) this.frames = origin.frames;
+    this.raw = raw;
+    this.body = raw.subarray(raw.length);
+  }
+
+  addDiagnostic(code: string, detail?: string): void {
+    for (const d of this.diagnostics) if (d.code === code && d.detail === detail) return; // once per message
+    this.diagnostics.push(detail === undefined ? { code, frame: this.frame } : { code, frame: this.frame, detail });
+    if (!SIP_LENIENCY_CODES.has(code)) this.malformed = true;
+  }
+
+  parse(): void {
+    const raw = this.raw;
+    const n = raw.length;
+    let pos: number;
+    const sl = matchStartLine(raw, 0, n);
+    if (sl) {
+      this.parseStartLine(sl.kind === 'request', sl.end);
+      if (sl.end === sl.next - 1) this.addDiagnostic('SIP_LF_LINE_ENDS');
+      pos = sl.next;
+    } else {
+      this.addDiagnostic('SIP_BAD_START_LINE');
+      const lf = raw.indexOf(LF);
+      pos = lf < 0 ? n : lf + 1;
+    }
+    this.headerStart = pos;
+    let sawBlankLine = false;
+    let bodyStart = n;
+    // the header in progress (its value may continue on folded lines)
+    let kind: EagerHeader | -1 = -1;
+    let valueStart = 0;
+    let valueEnd = 0;
+    let folded = false;
+    while (pos < n) {
+      const lf = raw.indexOf(LF, pos);
+      let lineEnd: number;
+      let next: number;
+      if (lf < 0) {
+        lineEnd = n;
+        next = n;
+      } else {
+        next = lf + 1;
+        lineEnd = lf > pos && raw[lf - 1] === CR ? lf - 1 : lf;
+        if (lineEnd === lf) this.addDiagnostic('SIP_LF_LINE_ENDS');
+      }
+      if (lineEnd === pos) {
+        // the empty line ending the header block (RFC 3261 §7)
+        this.headerEnd = pos;
+        sawBlankLine = true;
+        bodyStart = next;
+        break;
+      }
+      const first = raw[pos]!;
+      if (first === SP || first === HT) {
+        // continuation of the previous header line (RFC 3261 §7.3.1 folding)
+        if (kind !== -1) {
+          valueEnd = lineEnd;
+          folded = true;
+          this.addDiagnostic('SIP_FOLDED_HEADER');
+        } else this.addDiagnostic('SIP_BAD_HEADER_LINE');
+        pos = next;
+        continue;
+      }
+      if (kind !== -1) this.takeHeader(kind, valueStart, valueEnd, folded);
+      kind = -1;
+      folded = false;
+      // header name, optional whitespace, ':' (RFC 3261 §7.3.1 HCOLON)
+      let i = pos;
+      while (i < lineEnd) {
+        const c = raw[i]!;
+        if (c === COLON || c === SP || c === HT) break;
+        i++;
+      }
+      const nameEnd = i;
+      while (i < lineEnd && (raw[i] === SP || raw[i] === HT)) i++;
+      if (i >= lineEnd || raw[i] !== COLON || nameEnd === pos) {
+        this.addDiagnostic('SIP_BAD_HEADER_LINE');
+      } else {
+        kind = classifyHeaderName(raw, pos, nameEnd);
+        valueStart = i + 1;
+        valueEnd = lineEnd;
+      }
+      pos = next;
+    }
+    if (kind !== -1) this.takeHeader(kind, valueStart, valueEnd, folded);
+    if (!sawBlankLine) {
+      this.headerEnd = n;
+      this.addDiagnostic('SIP_NO_HEADER_END');
+    }
+    this.body = raw.subarray(bodyStart);
+    const seen = this.seen;
+    if (!(seen & (1 << EagerHeader.CallId))) this.addDiagnostic('SIP_NO_CALL_ID');
+    if (!(seen & (1 << EagerHeader.CSeq))) this.addDiagnostic('SIP_NO_CSEQ');
+    if (!(seen & (1 << EagerHeader.From))) this.addDiagnostic('SIP_NO_FROM');
+    if (!(seen & (1 << EagerHeader.To))) this.addDiagnostic('SIP_NO_TO');
+    if (!(seen & (1 << EagerHeader.Via))) this.addDiagnostic('SIP_NO_VIA');
+  }
+
+  private parseStartLine(isRequest: boolean, end: number): void {
+    const raw = this.raw;
+    this.isRequest = isRequest;
+    if (isRequest) {
+      // Method SP Request-URI SP SIP-Version (RFC 3261 §7.1); matchStartLine checked the shape
+      const sp = raw.indexOf(SP, 0);
+      this.method = raw.toString('utf8', 0, sp);
+      let e = end;
+      while (e > sp && raw[e - 1] === SP) e--;
+      this.requestUri = raw.toString('utf8', sp + 1, Math.max(sp + 1, e - 8)).trim();
+    } else {
+      // SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2); the reason may be empty
+      this.statusCode = (raw[8]! - 0x30) * 100 + (raw[9]! - 0x30) * 10 + (raw[10]! - 0x30);
+      this.reason = end > 12 ? raw.toString('utf8', 12, end).trim() : '';
+    }
+  }
+
+  /** Reads one eager header's value (trimmed; unfolded when it spans lines). */
+  private takeHeader(kind: EagerHeader, start: number, end: number, folded: boolean): void {
+    if (kind === EagerHeader.Other) return;
+    let buf: Buffer = this.raw;
+    if (folded) {
+      // folding = CRLF + WSP, equivalent to one SP (RFC 3261 §7.3.1); latin1 keeps the bytes
+      buf = Buffer.from(buf.toString('latin1', start, end).replace(/\r?\n[ \t]+/g, ' '), 'latin1');
+      start = 0;
+      end = buf.length;
+    }
+    while (start < end && isLws(buf[start]!)) start++;
+    while (end > start && isLws(buf[end - 1]!)) end--;
+    if (end - start > MAX_EAGER_VALUE_BYTES) {
+      this.addDiagnostic('SIP_HEADER_TOO_LONG', kindName(kind));
+      end = start + MAX_EAGER_VALUE_BYTES;
+    }
+    const bit = 1 << kind;
+    const duplicate = (this.seen & bit) !== 0;
+    this.seen |= bit;
+    switch (kind) {
+      case EagerHeader.CallId: {
+        // several Call-ID headers: values joined with ',' (as tshark shows them)
+        const v = buf.toString('utf8', start, end);
+        this.callId = duplicate ? `${this.callId},${v}` : v;
+        if (duplicate) this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Call-ID');
+        return;
+      }
+      case EagerHeader.CSeq:
+        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'CSeq');
+        this.takeCSeq(buf, start, end);
+        return;
+      case EagerHeader.From:
+      case EagerHeader.To: {
+        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', kind === EagerHeader.From ? 'From' : 'To');
+        if (!findHeaderParam(buf, start, end, TAG, scratch)) return;
+        const tag = buf.toString('utf8', scratch.start, scratch.end);
+        if (kind === EagerHeader.From) this.fromTag = tag;
+        else this.toTag = tag;
+        return;
+      }
+      case EagerHeader.Via:
+        // only the topmost Via value counts (RFC 3261 §8.1.1.7, §17.2.3)
+        if (duplicate) return;
+        if (findHeaderParam(buf, start, end, BRANCH, scratch)) this.viaBranch = buf.toString('utf8', scratch.start, scratch.end);
+        return;
+      case EagerHeader.ContentLength: {
+        if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Content-Length');
+        let v = 0;
+        let i = start;
+        for (; i < end; i++) {
+          const c = buf[i]!;
+          if (c < 0x30 || c > 0x39) break;
+          v = v * 10 + (c - 0x30);
+        }
+        if (i === start || i !== end || !Number.isSafeInteger(v)) this.addDiagnostic('SIP_BAD_CONTENT_LENGTH');
+        else this.contentLength = v;
+        return;
+      }
+    }
+  }
+
+  /** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16). */
+  private takeCSeq(buf: Buffer, start: number, end: number): void {
+    this.cseq = buf.toString('utf8', start, end);
+    let i = start;
+    let num = 0;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      num = num * 10 + (c - 0x30);
+    }
+    const digitsEnd = i;
+    while (i < end && isLws(buf[i]!)) i++;
+    this.cseqMethod = buf.toString('utf8', i, end);
+    if (digitsEnd > start) this.cseqNumber = num;
+    // damage: no number, no method, or no LWS between them ("1INVITE")
+    if (digitsEnd === start || i === end || i === digitsEnd) this.addDiagnostic('SIP_BAD_CSEQ');
+  }
+
+  headers(): readonly SipHeader[] {
+    if (this.headerCache === undefined) this.headerCache = decodeHeaders(this.raw, this.headerStart, this.headerEnd);
+    return this.headerCache;
+  }
+
+  private keys(): string[] {
+    if (this.keyCache === undefined) this.keyCache = this.headers().map((h) => headerNameKey(h.name));
+    return this.keyCache;
+  }
+
+  header(name: string): string | undefined {
+    const key = headerNameKey(name);
+    const keys = this.keys();
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.headers()[i]!.value;
+    return undefined;
+  }
+
+  headerAll(name: string): string[] {
+    const key = headerNameKey(name);
+    const keys = this.keys();
+    const hs = this.headers();
+    const out: string[] = [];
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(hs[i]!.value);
+    return out;
+  }
+
+  /** JSON shows the fields, not the bytes or the caches. */
+  toJSON(): Record<string, unknown> {
+    const { raw: _raw, body, headerCache: _h, keyCache: _k, seen: _s, headerStart: _hs, headerEnd: _he, ...rest } = this;
+    return { ...rest, bodyLength: body.length };
+  }
+}
+
+function kindName(kind: EagerHeader): string {
+  return ['Other', 'Call-ID', 'CSeq', 'From', 'To', 'Via', 'Content-Length'][kind] ?? 'Other';
+}
+
+/**
+ * Decodes every header line of raw[start..end): names as written, values unfolded (a folded
+ * continuation joins with one SP, RFC 3261 §7.3.1) and trimmed. Lines without ':' are skipped
+ * (the eager scan already reported them).
+ */
+export function decodeHeaders(raw: Buffer, start: number, end: number): SipHeader[] {
+  const out: SipHeader[] = [];
+  let pos = start;
+  let last: { name: string; value: string } | undefined;
+  while (pos < end) {
+    const lf = raw.indexOf(LF, pos);
+    const next = lf < 0 || lf >= end ? end : lf + 1;
+    let lineEnd = lf < 0 || lf >= end ? end : lf;
+    if (lineEnd > pos && raw[lineEnd - 1] === CR) lineEnd--;
+    const first = raw[pos];
+    if (first === SP || first === HT) {
+      if (last) {
+        const more = decodeTrimmed(raw, pos, lineEnd);
+        if (more !== '') last.value = last.value === '' ? more : `${last.value} ${more}`;
+      }
+      pos = next;
+      continue;
+    }
+    let i = pos;
+    while (i < lineEnd && raw[i] !== COLON && raw[i] !== SP && raw[i] !== HT) i++;
+    const nameEnd = i;
+    while (i < lineEnd && (raw[i] === SP || raw[i] === HT)) i++;
+    if (i < lineEnd && raw[i] === COLON && nameEnd > pos) {
+      last = { name: raw.toString('utf8', pos, nameEnd), value: decodeTrimmed(raw, i + 1, lineEnd) };
+      out.push(last);
+    } else last = undefined;
+    pos = next;
+  }
+  return out;
+}
+
+/** Decodes raw[start..end) without leading/trailing SP/HT (other control bytes are kept verbatim). */
+function decodeTrimmed(raw: Buffer, start: number, end: number): string {
+  while (start < end && (raw[start] === SP || raw[start] === HT)) start++;
+  while (end > start && (raw[end - 1] === SP || raw[end - 1] === HT)) end--;
+  return raw.toString('utf8', start, end);
+}
