@@ -7,6 +7,14 @@ import { decodeCaptureFile } from '../io/decode-file.js';
 import { LineSink } from '../io/line-sink.js';
 import { MESSAGES_TSV_HEADER, messageJsonLine, messageTsvRow } from '../export/messages.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
+import { runCalls, type CallsOptions } from './commands/calls.js';
+import { runFlow, type FlowOptions } from './commands/flow.js';
+import { runSave, type SaveOptions } from './commands/save.js';
+import { addSelectionOptions } from './commands/selection.js';
+
+const print = (s: string): void => {
+  process.stdout.write(s);
+};
 
 type MessagesFormat = 'tsv' | 'json';
 
@@ -55,11 +63,54 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
       exitCode = await runMessages(file, opts.format);
     });
 
+  addSelectionOptions(
+    program
+      .command('calls')
+      .description('one row per call: state, codes, timings, media')
+      .argument('<file>', 'pcap or pcapng capture (gzip allowed), or - for stdin')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('--columns <list>', 'comma-separated attribute ids (table and csv)')
+      .option('--wide', 'do not cut table values at their column width')
+      .option('--sort <attribute>', 'sort by an attribute (default: call index)')
+      .option('-r, --reverse', 'reverse the order'),
+  ).action(async (file: string, opts: CallsOptions) => {
+    exitCode = await runCalls(file, opts, print);
+  });
+
+  addSelectionOptions(
+    program
+      .command('flow')
+      .description('the call flow (ladder) of the chosen calls, for a bug report')
+      .argument('<file>', 'pcap or pcapng capture (gzip allowed), or - for stdin')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'mermaid', 'json', 'html']).default('text'))
+      .option('-w, --width <columns>', 'text width (labels wrap, never cut)')
+      .option('--compress', 'one column per host instead of per address:port')
+      .option('--raw', 'append every message in full after the ladder')
+      .option('--ascii', 'ASCII drawing characters only')
+      .option('--no-rtp', 'leave RTP streams out of the ladder')
+      .option('-x, --related', 'add calls linked by X-Call-ID and similar headers (B-legs)')
+      .option('-o, --output <file>', 'write to a file instead of stdout'),
+  ).action(async (file: string, opts: FlowOptions) => {
+    exitCode = await runFlow(file, opts, print);
+  });
+
+  addSelectionOptions(
+    program
+      .command('save')
+      .description("write the chosen calls' packets to a new capture")
+      .argument('<file>', 'pcap or pcapng capture (read twice: not stdin)')
+      .requiredOption('-o, --output <file>', 'the capture to write')
+      .option('--rtp', 'also write the calls\' RTP and RTCP packets')
+      .option('--pcapng', 'write pcapng (default: pcap, or pcapng when link types are mixed)'),
+  ).action(async (file: string, opts: SaveOptions) => {
+    exitCode = await runSave(file, opts, (s) => process.stderr.write(s));
+  });
+
   program
-    .argument('[file]', 'capture to open (until the terminal UI lands, prints its SIP messages)')
+    .argument('[file]', 'capture to open (prints the calls table when stdout is not a terminal)')
     .action(async (file: string | undefined) => {
       if (!file) throw new CliError('no capture given (try: siptrace FILE, or siptrace --help)', EXIT.USAGE);
-      exitCode = await runMessages(file, 'tsv');
+      exitCode = await runCalls(file, { format: 'table' }, print);
     });
 
   try {

@@ -3,6 +3,7 @@
  * `siptrace messages` and of the call store's loader: chunks in, messages out, progress
  * reported, the event loop yielded between chunks.
  */
+import type { CaptureRecord } from '../core/capture/record.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { TransportSegment } from '../core/net/segment.js';
 import { SipDecoder, type SipDecoderStats } from '../core/pipeline/sip-decoder.js';
@@ -13,6 +14,8 @@ export interface DecodeFileHandlers {
   onMessage(message: SipMessage): void;
   onOtherUdp?(segment: TransportSegment): void;
   onDiagnostic?(d: Diagnostic): void;
+  /** Every capture record, before decoding (cheap: for counters such as link types). */
+  onRecord?(record: CaptureRecord): void;
 }
 
 export interface DecodeFileResult {
@@ -36,7 +39,12 @@ export async function decodeCaptureFile(
     read = await readCaptureFile(
       pathOrDash,
       {
-        onRecord: (r) => decoder.push(r),
+        onRecord: handlers.onRecord
+          ? (r) => {
+              handlers.onRecord!(r);
+              decoder.push(r);
+            }
+          : (r) => decoder.push(r),
         onDiagnostic: (d) => decoder.diagnostics.sink(d),
       },
       opts,

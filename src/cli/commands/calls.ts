@@ -1,0 +1,43 @@
+/** `siptrace calls FILE`: one row per call as a table, JSON or CSV. */
+import { renderCallsJson } from '../../export/calls-json.js';
+import { renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../export/calls-table.js';
+import { CliError, EXIT, type ExitCode } from '../errors.js';
+import { loadForCommand } from './load.js';
+import { selectedCalls, type SelectionOptions } from './selection.js';
+
+export interface CallsOptions extends SelectionOptions {
+  format: 'table' | 'json' | 'csv';
+  columns?: string;
+  wide?: boolean;
+  sort?: string;
+  reverse?: boolean;
+}
+
+export async function runCalls(file: string, opts: CallsOptions, write: (s: string) => void): Promise<ExitCode> {
+  const load = await loadForCommand(file);
+  const store = load.store;
+  let ids = selectedCalls(opts, store);
+  if (opts.sort) {
+    try {
+      const chosen = new Set(ids);
+      ids = store.query({ sort: { attr: opts.sort, desc: opts.reverse === true } }).ids.filter((i) => chosen.has(i));
+    } catch (err) {
+      throw new CliError(`--sort: ${(err as Error).message}`, EXIT.USAGE);
+    }
+  } else if (opts.reverse) ids.reverse();
+  const rows = ids.map((i) => store.row(i)!);
+  try {
+    const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    if (opts.format === 'json') {
+      write(renderCallsJson(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) }));
+    } else if (opts.format === 'csv') {
+      write(renderCallsCsv(rows, columns ? { columns } : {}));
+    } else {
+      write(renderCallsTable(rows, { ...(columns ? { columns } : {}), ...(opts.wide ? { wide: true } : {}) }).join('\n') + '\n');
+    }
+  } catch (err) {
+    if (err instanceof UnknownColumnError) throw new CliError(`--columns: ${err.message}`, EXIT.USAGE);
+    throw err;
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,75 @@
+/**
+ * Loads a capture into the call store: decode → correlate → media, with the store notified
+ * after every chunk so a view can show the call list before the file is done (DESIGN.md,
+ * "The store"). The same loader serves `siptrace calls|flow|save` and the terminal UI.
+ */
+import { CallCorrelator } from '../core/correlate/correlator.js';
+import { MediaRegistry } from '../core/correlate/media-registry.js';
+import { DiagnosticCounter } from '../core/diagnostics.js';
+import { CallStore } from '../core/store/call-store.js';
+import { decodeCaptureFile, type DecodeFileResult } from './decode-file.js';
+
+export interface LoadProgress {
+  bytesRead: number;
+  totalBytes: number | undefined;
+  done: boolean;
+}
+
+export interface CaptureLoad {
+  readonly path: string;
+  readonly correlator: CallCorrelator;
+  readonly media: MediaRegistry;
+  readonly store: CallStore;
+  /** Link types of every packet read (to choose pcap or pcapng when saving). */
+  readonly linkTypes: Set<number>;
+  readonly progress: LoadProgress;
+  /** Media and SDP diagnostics (decode diagnostics are in the result). */
+  readonly mediaDiagnostics: DiagnosticCounter;
+  /** Resolves when the whole file is read; rejects with the io layer's typed errors. */
+  readonly done: Promise<DecodeFileResult>;
+}
+
+export interface LoadOptions {
+  relatedCallHeaders?: readonly string[];
+  signal?: AbortSignal;
+  chunkSize?: number;
+  /** Called after each chunk, once the store was notified. */
+  onProgress?(p: LoadProgress): void;
+}
+
+export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
+  const correlator = new CallCorrelator(opts.relatedCallHeaders ? { relatedCallHeaders: opts.relatedCallHeaders } : {});
+  const mediaDiagnostics = new DiagnosticCounter();
+  const media = new MediaRegistry({ onDiagnostic: mediaDiagnostics.sink });
+  const store = new CallStore(correlator, media);
+  const linkTypes = new Set<number>();
+  const progress: LoadProgress = { bytesRead: 0, totalBytes: undefined, done: false };
+  const done = (async () => {
+    try {
+      return await decodeCaptureFile(
+        path,
+        {
+          onMessage: (m) => media.onSipMessage(correlator.add(m)),
+          onOtherUdp: (seg) => media.onUdp(seg),
+          onRecord: (r) => linkTypes.add(r.linkType),
+        },
+        {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+          onProgress: (bytesRead, totalBytes) => {
+            progress.bytesRead = bytesRead;
+            progress.totalBytes = totalBytes;
+            store.notify();
+            opts.onProgress?.(progress);
+          },
+        },
+      );
+    } finally {
+      correlator.end();
+      progress.done = true;
+      store.notify();
+      opts.onProgress?.(progress);
+    }
+  })();
+  return { path, correlator, media, store, linkTypes, progress, mediaDiagnostics, done };
+}
