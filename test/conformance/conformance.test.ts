@@ -4,10 +4,12 @@
  * are out of scope until decryption lands. A difference is allowed only when it is listed, with
  * its reason, in reviewed-differences.tsv — and a listed difference that no longer occurs fails too.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPTURES_DIR, captureFiles, expectedRows } from './shared-captures.js';
+import { CAPTURES_DIR, REPO_ROOT, captureFiles, expectedRows, type ExpectedRow } from './shared-captures.js';
+
+const FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
 import { decodeRows } from './decode-rows.js';
 
 interface Reviewed {
@@ -16,8 +18,8 @@ interface Reviewed {
   reason: string;
 }
 
-function reviewedDifferences(): Map<string, Reviewed[]> {
-  const text = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'reviewed-differences.tsv'), 'utf8');
+function reviewedDifferences(name: string): Map<string, Reviewed[]> {
+  const text = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), name), 'utf8');
   const byFile = new Map<string, Reviewed[]>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -61,18 +63,10 @@ function minus(a: string[], b: string[]): string[] {
   return out;
 }
 
-const files = captureFiles();
-const expected = expectedRows();
-const reviewed = reviewedDifferences();
-
-describe('conformance with tshark (EXPECTED.tsv)', () => {
-  it('finds the shared captures', () => {
-    expect(files.length).toBeGreaterThanOrEqual(60);
-  });
-
-  it.each(files)('%s', async (file) => {
+/** Compares one capture's decoded rows with tshark's, allowing only reviewed differences. */
+async function checkCapture(dir: string, file: string, expected: ExpectedRow[], reviewed: Map<string, Reviewed[]>): Promise<void> {
     const want = expected.filter((r) => r.file === file && r.transport !== 'tls').map((r) => tsharkRendering(r.row));
-    const got = await decodeRows(path.join(CAPTURES_DIR, file));
+    const got = await decodeRows(path.join(dir, file));
     got.rows = got.rows.map(tsharkRendering);
     const missing = minus(want, got.rows);
     const extra = minus(got.rows, want);
@@ -85,5 +79,24 @@ describe('conformance with tshark (EXPECTED.tsv)', () => {
     // capture order: rows come out sorted by the frame that completed them
     const frames = got.rows.map((r) => Number(r.split('\t')[0]));
     expect(frames).toEqual([...frames].sort((a, b) => a - b));
+}
+
+describe('conformance with tshark on ../shared/captures (EXPECTED.tsv)', () => {
+  const files = captureFiles();
+  const expected = expectedRows();
+  const reviewed = reviewedDifferences('reviewed-differences.tsv');
+  it('finds the shared captures', () => {
+    expect(files.length).toBeGreaterThanOrEqual(60);
   });
+  it.each(files)('%s', (file) => checkCapture(CAPTURES_DIR, file, expected, reviewed));
+});
+
+describe('conformance with tshark on our own fixtures (fixtures/EXPECTED.tsv)', () => {
+  const files = readdirSync(FIXTURES_DIR).filter((f) => /\.(pcap|pcapng|cap|gz)$/.test(f)).sort();
+  const expected = expectedRows(path.join(FIXTURES_DIR, 'EXPECTED.tsv'));
+  const reviewed = reviewedDifferences('reviewed-differences-fixtures.tsv');
+  it('finds the fixtures', () => {
+    expect(files.length).toBeGreaterThanOrEqual(40);
+  });
+  it.each(files)('%s', (file) => checkCapture(FIXTURES_DIR, file, expected, reviewed));
 });

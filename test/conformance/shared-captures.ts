@@ -30,8 +30,8 @@ export interface ExpectedRow {
   frame: number;
 }
 
-export function expectedRows(): ExpectedRow[] {
-  const text = readFileSync(path.join(requireSharedCaptures(), 'EXPECTED.tsv'), 'utf8');
+export function expectedRows(file = path.join(requireSharedCaptures(), 'EXPECTED.tsv')): ExpectedRow[] {
+  const text = readFileSync(file, 'utf8');
   const out: ExpectedRow[] = [];
   for (const line of text.split('\n').slice(1)) {
     if (!line) continue;

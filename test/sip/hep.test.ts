@@ -148,7 +148,8 @@ describe('decodeHep: HEPv3', () => {
 describe('decodeHep: HEPv1/v2', () => {
   function hep12(version: 1 | 2, family: number, proto: number, src: number[], dst: number[]): Buffer {
     const head = Buffer.from([version, 8 + src.length * 2, family, proto, 0x13, 0xc4, 0x13, 0xc5]);
-    const time = Buffer.alloc(version === 2 ? 10 : 0);
+    // v2 time header: u32 sec, u32 usec, u16 capture id, 2 bytes of struct padding (as kamailio sends)
+    const time = Buffer.alloc(version === 2 ? 12 : 0);
     if (version === 2) {
       time.writeUInt32LE(1_600_000_000, 0);
       time.writeUInt32LE(999_999, 4);

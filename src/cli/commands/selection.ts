@@ -65,7 +65,7 @@ export function selectionPredicate(opts: SelectionOptions, store: CallStore): Ca
     return a ?? b;
   } catch (err) {
     if (err instanceof FilterSyntaxError) {
-      const where = opts.filter !== undefined && err.expression === opts.filter ? `--filter: ${err.message} (column ${err.position + 1})` : err.message;
+      const where = opts.filter !== undefined && err.expression === opts.filter ? `--filter: ${err.message}` : err.message;
       throw new CliError(where, EXIT.USAGE);
     }
     throw err;

@@ -20,6 +20,14 @@ export interface StreamChunk {
   readonly tsNsec: number;
   /** Capture offset of the record that carried these bytes. */
   readonly fileOffset: number;
+  /**
+   * Frame being processed when these bytes were delivered, when later than `frame`: held
+   * out-of-order bytes are delivered by the segment that fills the hole before them, and a
+   * message they end is completed in that frame (as tshark counts it).
+   */
+  readonly deliveredFrame?: number;
+  readonly deliveredTsSec?: number;
+  readonly deliveredTsNsec?: number;
 }
 
 /** One direction of one TCP connection. `id` is unique per reassembler and never reused. */
@@ -132,6 +140,10 @@ export class TcpDirectionStream {
   private lostAfterTruncated = false;
   ended = false;
   lastSeenSec = 0;
+  /** The segment being processed (delivery frame of held bytes it releases). */
+  private curFrame = 0;
+  private curTsSec = 0;
+  private curTsNsec = 0;
 
   constructor(
     readonly info: TcpStreamInfo,
@@ -167,6 +179,9 @@ export class TcpDirectionStream {
     if (!tcp) return;
     const now = packetTime(seg.tsSec, seg.tsNsec);
     this.lastSeenSec = now;
+    this.curFrame = seg.frame;
+    this.curTsSec = seg.tsSec;
+    this.curTsNsec = seg.tsNsec;
     if (this.ended) return; // late retransmissions and ACKs after FIN/RST
     let seq = tcp.seq >>> 0;
     const data = seg.payload;
@@ -315,7 +330,11 @@ export class TcpDirectionStream {
   private deliver(data: Buffer, frame: number, tsSec: number, tsNsec: number, fileOffset: number): void {
     if (data.length === 0) return;
     this.stats.bytesDelivered += data.length;
-    this.events.onData(this.info, { data, frame, tsSec, tsNsec, fileOffset });
+    if (this.curFrame > frame) {
+      this.events.onData(this.info, { data, frame, tsSec, tsNsec, fileOffset, deliveredFrame: this.curFrame, deliveredTsSec: this.curTsSec, deliveredTsNsec: this.curTsNsec });
+    } else {
+      this.events.onData(this.info, { data, frame, tsSec, tsNsec, fileOffset });
+    }
   }
 
   private report(code: string, frame: number, detail: string): void {

@@ -243,6 +243,10 @@ interface Span {
   readonly tsSec: number;
   readonly tsNsec: number;
   readonly fileOffset: number;
+  /** Frame (and time) at which these bytes were delivered: later than `frame` for held bytes. */
+  readonly deliveredFrame: number;
+  readonly deliveredTsSec: number;
+  readonly deliveredTsNsec: number;
 }
 
 export interface SipStreamFramerOptions {
@@ -308,6 +312,9 @@ export class SipStreamFramer {
       tsSec: chunk.tsSec,
       tsNsec: chunk.tsNsec,
       fileOffset: chunk.fileOffset,
+      deliveredFrame: chunk.deliveredFrame ?? chunk.frame,
+      deliveredTsSec: chunk.deliveredTsSec ?? chunk.tsSec,
+      deliveredTsNsec: chunk.deliveredTsNsec ?? chunk.tsNsec,
     });
     let work: Buffer;
     let workAbs: number;
@@ -486,16 +493,16 @@ export class SipStreamFramer {
     let last: Span | undefined;
     for (const s of this.spans) {
       if (s.absEnd <= this.msgAbs) continue;
-      if (frames[frames.length - 1] !== s.frame) frames.push(s.frame);
+      if (!frames.includes(s.frame)) frames.push(s.frame);
       last = s;
       if (s.absEnd >= endAbs) break;
     }
     const diagnostics = this.msgDiags;
     const message: FramedMessage = {
       bytes,
-      frame: last?.frame ?? 0,
-      tsSec: last?.tsSec ?? 0,
-      tsNsec: last?.tsNsec ?? 0,
+      frame: last?.deliveredFrame ?? 0,
+      tsSec: last?.deliveredTsSec ?? 0,
+      tsNsec: last?.deliveredTsNsec ?? 0,
       fileOffset: last?.fileOffset ?? 0,
       frames,
       headerLength: headerLength ?? bytes.length,

@@ -169,7 +169,7 @@ const AF_INET6_VALUES: readonly number[] = [10, 24, 28, 30];
 
 /**
  * HEPv1/v2: u8 version, u8 length, u8 family, u8 protocol, u16 sport, u16 dport (network
- * order), then 4+4 or 16+16 address bytes; v2 then has u32 sec, u32 usec, u16 capture id in
+ * order), then 4+4 or 16+16 address bytes; v2 then has u32 sec, u32 usec, u16 capture id (+2 bytes of struct padding) in
  * the sender's host order (little-endian on the x86 agents that send it); then the payload.
  */
 function decodeHep12(data: Buffer, report?: DiagnosticSink): HepPacket | undefined {
@@ -185,7 +185,9 @@ function decodeHep12(data: Buffer, report?: DiagnosticSink): HepPacket | undefin
     return undefined;
   }
   const addrLen = v6 ? 16 : 4;
-  const timeLen = version === 2 ? 10 : 0;
+  // struct hep_timehdr { u32 sec; u32 usec; u16 captid; } is 12 bytes with the C struct's
+  // tail padding, and agents (kamailio siptrace, captagent) send sizeof() of it
+  const timeLen = version === 2 ? 12 : 0;
   const payloadAt = 8 + 2 * addrLen + timeLen;
   if (data.length < payloadAt) {
     report?.({ code: 'HEP_TRUNCATED' });
