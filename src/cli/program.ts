@@ -21,14 +21,25 @@ type MessagesFormat = 'tsv' | 'json';
 async function runMessages(file: string, format: MessagesFormat): Promise<ExitCode> {
   const sink = new LineSink(process.stdout);
   if (format === 'tsv') sink.line(MESSAGES_TSV_HEADER);
-  const pending: Promise<void>[] = [];
-  const result = await decodeCaptureFile(file, {
-    onMessage: (m) => {
-      const p = sink.line(format === 'tsv' ? messageTsvRow(m) : messageJsonLine(m));
-      if (p) pending.push(p);
+  // back-pressure: while stdout is full, the reader waits before its next chunk
+  let waiting: Promise<void> | undefined;
+  const result = await decodeCaptureFile(
+    file,
+    {
+      onMessage: (m) => {
+        const p = sink.line(format === 'tsv' ? messageTsvRow(m) : messageJsonLine(m));
+        if (p) waiting = p;
+      },
     },
-  });
-  await Promise.all(pending);
+    {
+      pace: () => {
+        const w = waiting;
+        waiting = undefined;
+        return w;
+      },
+    },
+  );
+  await waiting;
   await sink.close();
   const diag = Object.entries(result.diagnostics);
   if (process.env.SIPTRACE_STATS || diag.some(([code]) => /^(CAPTURE_|PCAP)/.test(code))) {

@@ -5,6 +5,7 @@
  */
 import type { LadderLayout, LadderMessageRow, LadderRow } from '../view/ladder.js';
 import { fitLadder, ladderDisplayLabel, type LadderFit } from '../view/ladder-geometry.js';
+import { wrapLabel } from '../view/ladder-geometry.js';
 import { formatClock, formatDateTime, formatDelta } from '../view/ladder-time.js';
 import { rawMessageLines } from '../view/ladder-raw.js';
 import { sanitizeField } from '../view/sanitize.js';
@@ -153,7 +154,8 @@ export function renderTextLadder(layout: LadderLayout, options: TextLadderOption
   const fit = fitLadder(layout, { width, gutterWidth, labels });
   const lineWidth = fit.lineWidth;
 
-  const out: string[] = options.summary === false ? [] : summaryLines(layout);
+  // summary lines wrap at the width too (continuation lines indented), never cut
+  const out: string[] = options.summary === false ? [] : summaryLines(layout).flatMap((l) => wrapLabel(l, Math.max(1, width - 2)).map((w, k) => (k === 0 ? w : `  ${w}`)));
   if (layout.rows.length === 0) {
     out.push('(no messages)');
     return out.join('\n') + '\n';

@@ -44,6 +44,8 @@ export interface ReadCaptureOptions {
   /** Called after each chunk: bytes read from the file (compressed bytes for .gz) and its size when known. */
   onProgress?(bytesRead: number, totalBytes: number | undefined): void;
   signal?: AbortSignal;
+  /** Awaited after each chunk: lets a slow consumer (stdout) hold the reader back (back-pressure). */
+  pace?(): Promise<void> | undefined;
 }
 
 export interface ReadCaptureResult {
@@ -167,6 +169,7 @@ export async function readCaptureFile(pathOrDash: string, events: CaptureReaderE
         bytesRead += chunk.length;
         reader.push(chunk);
         opts.onProgress?.(bytesRead, total);
+        await opts.pace?.();
       }
     } else {
       // Z_SYNC_FLUSH at the end: a .gz cut short (capture still being written) yields what
@@ -189,6 +192,7 @@ export async function readCaptureFile(pathOrDash: string, events: CaptureReaderE
           reader.push(chunk);
           opts.onProgress?.(bytesRead, total);
           if (reader.stopped) break;
+          await opts.pace?.();
           await nextTurn();
         }
       } catch (err) {
