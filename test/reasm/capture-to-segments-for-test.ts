@@ -5,6 +5,7 @@
  * and net decoders replace it later.
  */
 import { readFileSync } from 'node:fs';
+import { segmentsOfFile } from '../support/real-captures.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TransportSegment } from '../../src/core/net/segment.js';
@@ -95,49 +96,9 @@ function fromIp(
   return undefined;
 }
 
-/** Reads a classic pcap file and returns its TCP and UDP segments in capture order. */
+/** The TCP and UDP segments of a shared capture, in capture order (real readers and decoder). */
 export function captureToSegments(file: string): TransportSegment[] {
-  const b = readFileSync(path.join(CAPTURES_DIR, file));
-  const magic = b.readUInt32LE(0);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  const nano = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
-  const u32 = (o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const linkType = u32(20) & 0xffff;
-  const out: TransportSegment[] = [];
-  let off = 24;
-  let frame = 0;
-  while (off + 16 <= b.length) {
-    const tsSec = u32(off);
-    const frac = u32(off + 4);
-    const incl = u32(off + 8);
-    const orig = u32(off + 12);
-    const at = off + 16;
-    const end = Math.min(b.length, at + incl);
-    frame++;
-    off = at + incl;
-    const base = { frame, tsSec, tsNsec: nano ? frac : frac * 1000, fileOffset: at, truncated: orig > incl };
-    let ip = -1;
-    if (linkType === 1) {
-      let type = b.readUInt16BE(at + 12);
-      let p = at + 14;
-      while (type === 0x8100 || type === 0x88a8) {
-        type = b.readUInt16BE(p + 2);
-        p += 4;
-      }
-      if (type === 0x0800 || type === 0x86dd) ip = p;
-    } else if (linkType === 113) {
-      const type = b.readUInt16BE(at + 14);
-      if (type === 0x0800 || type === 0x86dd) ip = at + 16;
-    } else if (linkType === 0) {
-      ip = at + 4; // BSD loopback: 4-byte address family in host order; the IP version tells
-    } else if (linkType === 101 || linkType === 12 || linkType === 228 || linkType === 229) {
-      ip = at;
-    }
-    if (ip < 0) continue;
-    const seg = fromIp(b, ip, end, base);
-    if (seg) out.push(seg);
-  }
-  return out;
+  return segmentsOfFile(path.join(CAPTURES_DIR, file)).filter((s) => s.transport === 'tcp' || s.transport === 'udp');
 }
 
 export interface ExpectedRow {
