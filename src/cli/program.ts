@@ -118,10 +118,16 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
   });
 
   program
-    .argument('[file]', 'capture to open (prints the calls table when stdout is not a terminal)')
+    .argument('[file]', 'capture to open in the terminal UI (prints the calls table when stdout is not a terminal)')
     .action(async (file: string | undefined) => {
       if (!file) throw new CliError('no capture given (try: siptrace FILE, or siptrace --help)', EXIT.USAGE);
-      exitCode = await runCalls(file, { format: 'table' }, print);
+      if (process.stdout.isTTY && process.stdin.isTTY && file !== '-') {
+        // loaded on demand: the printing commands never pay for blessed
+        const { runTui } = await import('../tui/app.js');
+        exitCode = (await runTui(file)) as ExitCode;
+      } else {
+        exitCode = await runCalls(file, { format: 'table' }, print);
+      }
     });
 
   try {

@@ -135,8 +135,15 @@ export interface CallsJsonOptions {
 
 /** The document: `{ schema, calls: [...] }`. */
 export function callsJson(calls: readonly CallRecord[], options: CallsJsonOptions = {}): object {
-  const streams = options.streams ?? [];
-  return { schema: CALLS_JSON_SCHEMA_VERSION, calls: [...calls].sort((a, b) => a.index - b.index).map((c) => callJson(c, streams)) };
+  // group once: filtering every stream for every call is quadratic on a large capture
+  const byCall = new Map<number, RtpStreamSummary[]>();
+  for (const st of options.streams ?? []) {
+    if (st.callIndex === undefined) continue;
+    const l = byCall.get(st.callIndex);
+    if (l) l.push(st);
+    else byCall.set(st.callIndex, [st]);
+  }
+  return { schema: CALLS_JSON_SCHEMA_VERSION, calls: [...calls].sort((a, b) => a.index - b.index).map((c) => callJson(c, byCall.get(c.index) ?? [])) };
 }
 
 /**

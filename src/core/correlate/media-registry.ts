@@ -117,7 +117,9 @@ export class MediaRegistry {
   private orderHead = 0;
   private liveRegistrations = 0;
   private readonly streamList: RtpStreamStats[] = [];
-  private readonly bySsrc = new Map<number, RtpStreamStats[]>();
+  /** Streams by SSRC and 5-tuple: one agent may reuse an SSRC in every call (sipp does), so
+   * the SSRC alone would make every lookup a scan over all calls' streams. */
+  private readonly byFlow = new Map<string, RtpStreamStats[]>();
   private readonly byCall = new Map<number, RtpStreamStats[]>();
   private readonly callCounts = new Map<number, CallMediaCounts>();
   private unmatchedStreams = 0;
@@ -315,7 +317,8 @@ export class MediaRegistry {
   // --- streams ---
 
   private streamFor(seg: TransportSegment, ssrc: number, callIndex: number | undefined): RtpStreamStats | undefined {
-    let list = this.bySsrc.get(ssrc);
+    const flowKey = `${ssrc}|${seg.src}|${seg.srcPort}|${seg.dst}|${seg.dstPort}`;
+    let list = this.byFlow.get(flowKey);
     if (list) {
       let adoptable: RtpStreamStats | undefined;
       for (let i = list.length - 1; i >= 0; i--) {
@@ -356,7 +359,7 @@ export class MediaRegistry {
     if (list) list.push(s);
     else {
       list = [s];
-      this.bySsrc.set(ssrc, list);
+      this.byFlow.set(flowKey, list);
     }
     return s;
   }
@@ -385,7 +388,7 @@ export class MediaRegistry {
     for (const p of packets) {
       if ((p.packetType !== RTCP_SR && p.packetType !== RTCP_RR) || !p.reports) continue;
       for (const b of p.reports) {
-        const candidates = this.bySsrc.get(b.ssrc);
+        const candidates = this.byCall.get(reg.callIndex)?.filter((x) => x.ssrc === b.ssrc);
         let target: RtpStreamStats | undefined;
         if (candidates) {
           for (const s of candidates) {

@@ -1,0 +1,167 @@
+/**
+ * The terminal UI process: a blessed screen showing one frame at a time. Keys go through the
+ * keymap to the pure reducer, then the screen is drawn at once; store changes during the load
+ * are drawn at most every RENDER_INTERVAL_MS. The terminal is ALWAYS restored: on quit, on
+ * SIGINT/SIGTERM/SIGHUP, on an uncaught exception, and when the load fails before any call.
+ */
+import blessed from 'blessed';
+import { startLoad } from '../io/load-capture.js';
+import { actionFor, INPUT_SCREENS, keyName, type KeyEvent } from './keymap.js';
+import type { LoadInfo, ScreenContext } from './screens/context.js';
+import { renderScreen } from './screens/index.js';
+import { saveCallsToFile } from './save.js';
+import { frameToTags } from './tags.js';
+import { currentScreen, initialState, reduce, type UiAction, type UiEnv, type UiState } from './ui-state.js';
+
+/** Redraws caused by the load are batched: ~10 per second keeps keys answered at once. */
+export const RENDER_INTERVAL_MS = 100;
+
+/**
+ * Read size while loading for the UI: the decoder holds the event loop for one chunk, so a
+ * key waits at most that long (1 MiB took ~150 ms on the bench machine; 256 KiB ~40 ms).
+ */
+export const TUI_LOAD_CHUNK_SIZE = 256 * 1024;
+
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
+
+export async function runTui(path: string): Promise<number> {
+  const abort = new AbortController();
+  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE });
+  const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false };
+  let status: string | undefined;
+  const ctx = (): ScreenContext => ({
+    store: load.store,
+    input: path,
+    load: { ...info, bytesRead: load.progress.bytesRead, totalBytes: load.progress.totalBytes },
+    ...(status !== undefined ? { status } : {}),
+  });
+
+  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, warnings: false, autoPadding: false, title: 'siptrace' });
+  // draw box-drawing characters as UTF-8, not through the VT100 alternate charset: copying the
+  // ladder out of the terminal then gives the same text as `siptrace flow`
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const box = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false });
+
+  let state: UiState = initialState();
+  let env: UiEnv | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let finished = false;
+
+  return await new Promise<number>((resolve, reject) => {
+    const cleanup = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      unsubscribe();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('SIGHUP', onSighup);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+      abort.abort();
+      try {
+        screen.destroy();
+      } catch {
+        // the terminal is going away anyway
+      }
+    };
+    const finish = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      cleanup();
+      resolve(code);
+    };
+    const fail = (err: unknown): void => {
+      if (finished) return;
+      finished = true;
+      cleanup();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    const onSigint = (): void => finish(EXIT_SIGINT);
+    const onSigterm = (): void => finish(EXIT_SIGTERM);
+    const onSighup = (): void => finish(EXIT_SIGTERM);
+    const onCrash = (err: unknown): void => fail(err);
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    process.on('SIGHUP', onSighup);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+
+    const draw = (): void => {
+      if (finished) return;
+      timer = undefined;
+      try {
+        const r = renderScreen(state, ctx(), screen.width as number, screen.height as number);
+        env = r.env;
+        if (r.flowScroll !== undefined && r.flowScroll !== state.flow.scroll) state = reduce(state, { type: 'flowScroll', scroll: r.flowScroll }, r.env);
+        box.setContent(frameToTags(r.frame));
+        screen.render();
+      } catch (err) {
+        fail(err);
+      }
+    };
+    const later = (): void => {
+      if (timer === undefined && !finished) timer = setTimeout(draw, RENDER_INTERVAL_MS);
+    };
+    const dispatch = (a: UiAction): void => {
+      if (env === undefined) draw();
+      if (env === undefined) return;
+      state = reduce(state, a, env);
+      status = undefined;
+      if (state.quit) return finish(0);
+      const save = state.saveRequest;
+      if (save !== undefined) {
+        state = reduce(state, { type: 'saveStarted' }, env);
+        status = `saving to ${save.path}...`;
+        void saveCallsToFile(path, save.path, load.store, save.calls, load.linkTypes).then((msg) => {
+          status = msg;
+          draw();
+        });
+      }
+      draw();
+    };
+
+    let shownCalls = false;
+    const unsubscribe = load.store.subscribe(() => {
+      if (state.list.follow && env !== undefined) state = reduce(state, { type: 'data' }, env);
+      // the first calls are drawn at once (time to first rows); later batches are throttled
+      if (!shownCalls && load.store.stats().calls > 0) {
+        shownCalls = true;
+        draw();
+      } else later();
+    });
+    load.done.then(
+      () => {
+        info.done = true;
+        later();
+      },
+      (err: unknown) => {
+        info.done = true;
+        if (abort.signal.aborted) return;
+        // nothing to show: give the error to the CLI (terminal restored first)
+        if (load.store.stats().calls === 0) return fail(err);
+        info.error = err instanceof Error ? err.message : String(err);
+        later();
+      },
+    );
+
+    screen.on('keypress', (ch: string | undefined, key: KeyEvent | undefined) => {
+      const name = keyName(ch, key);
+      if (name === undefined) return;
+      // Ctrl-C in raw mode is a key, not a signal: exit as an interrupted program does
+      if (name === 'C-c') return finish(EXIT_SIGINT);
+      const scr = currentScreen(state);
+      if (INPUT_SCREENS.has(scr)) {
+        const act = actionFor(scr, name);
+        if (act !== undefined) return dispatch({ type: 'action', action: act });
+        if (name === 'backspace') return dispatch({ type: 'backspace' });
+        if (name === 'space') return dispatch({ type: 'text', text: ' ' });
+        if (ch !== undefined && name === ch && ch.length === 1) return dispatch({ type: 'text', text: ch });
+        return;
+      }
+      const act = actionFor(scr, name);
+      if (act !== undefined) dispatch({ type: 'action', action: act });
+    });
+    screen.on('resize', draw);
+    draw();
+  });
+}

@@ -1,0 +1,19 @@
+/** What every screen renders from besides the UI state: the store and the load's progress. */
+import type { CallStore } from '../../core/store/call-store.js';
+
+export interface LoadInfo {
+  bytesRead: number;
+  totalBytes: number | undefined;
+  done: boolean;
+  /** Set when the load failed part-way (what was read stays shown). */
+  error?: string;
+}
+
+export interface ScreenContext {
+  readonly store: CallStore;
+  /** Input name shown in the header (file path, sanitised by the header). */
+  readonly input: string;
+  readonly load?: LoadInfo;
+  /** One-line message for the footer (results of save, errors). */
+  readonly status?: string;
+}
