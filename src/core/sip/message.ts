@@ -157,7 +157,6 @@ class ParsedSipMessage implements SipMessage {
   private reasonCache: string | undefined | null = NOT_YET;
   private bodyCache: Buffer | undefined;
   private headerCache: SipHeader[] | undefined;
-  private keyCache: string[] | undefined;
   private seen = 0; // bit per EagerHeader kind
 
   constructor(raw: Buffer, origin: SipOrigin) {
@@ -423,24 +422,23 @@ class ParsedSipMessage implements SipMessage {
     return this.headerCache;
   }
 
-  private keys(): string[] {
-    if (this.keyCache === undefined) this.keyCache = this.headers().map((h) => headerNameKey(h.name));
-    return this.keyCache;
-  }
-
+  /**
+   * Looks a header up without keeping the decoded list: correlation asks every message for a
+   * few headers, and caching all of them per retained message cost more memory than the
+   * message bytes themselves. An explicit headers() call (views, JSON) does cache.
+   */
   header(name: string): string | undefined {
     const key = headerNameKey(name);
-    const keys = this.keys();
-    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.headers()[i]!.value;
+    const hs = this.headerCache ?? decodeHeaders(this.raw, this.headerStart, this.headerEnd);
+    for (let i = 0; i < hs.length; i++) if (headerNameKey(hs[i]!.name) === key) return hs[i]!.value;
     return undefined;
   }
 
   headerAll(name: string): string[] {
     const key = headerNameKey(name);
-    const keys = this.keys();
-    const hs = this.headers();
+    const hs = this.headerCache ?? decodeHeaders(this.raw, this.headerStart, this.headerEnd);
     const out: string[] = [];
-    for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(hs[i]!.value);
+    for (let i = 0; i < hs.length; i++) if (headerNameKey(hs[i]!.name) === key) out.push(hs[i]!.value);
     return out;
   }
 
