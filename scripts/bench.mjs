@@ -86,7 +86,8 @@ function version(cmd, args, re) {
 }
 
 function toolsFor(file) {
-  const sip = `node ${q(join(ROOT, 'bin/siptrace'))}`;
+  // run the bin itself, as a user does: its shebang sets the heap limit large captures need
+  const sip = q(join(ROOT, 'bin/siptrace'));
   return [
     { name: 'siptrace messages', cmd: `${sip} messages ${q(file)} --format tsv > /dev/null`, need: 'node' },
     { name: 'siptrace calls', cmd: `${sip} calls ${q(file)} --format json > /dev/null`, need: 'node' },
