@@ -44,7 +44,7 @@ describe('shared captures: records equal tshark', () => {
       );
       // tshark prints frame.interface_id only for pcapng
       expect(mine).toEqual(theirs);
-    });
+    }, 300_000); // tshark per file: slow only when the machine is loaded, never wrong
   }
 
   it(`${CORRUPT}: clean fatal, no exception, nothing delivered`, () => {
