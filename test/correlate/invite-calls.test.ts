@@ -406,3 +406,33 @@ describe('RFC 2543 transactions (no magic cookie)', () => {
     expect(t2!.finalCode).toBe(200);
   });
 });
+
+describe('capture started mid-call', () => {
+  it('a Call-ID first seen through an in-dialog ACK then BYE is an INVITE call that completes', () => {
+    const f = new Flow();
+    f.req('ACK', 0, { toTag: 'b1', branch: 'z9hG4bK-ack' });
+    expect(f.call.state).toBe('IN CALL');
+    f.req('BYE', 1000, { cseq: 2, toTag: 'b1', branch: 'z9hG4bK-bye' }).res(200, 1010, { cseq: 2, cseqMethod: 'BYE', branch: 'z9hG4bK-bye' });
+    f.c.end();
+    expect(f.call.state).toBe('COMPLETED');
+  });
+
+  it('a Call-ID first seen through its CANCEL ends CANCELLED when the INVITE gets 487', () => {
+    const f = new Flow();
+    f.req('CANCEL', 0, { branch: 'z9hG4bK-inv' })
+      .res(200, 5, { cseqMethod: 'CANCEL', toTag: undefined })
+      .res(487, 10)
+      .req('ACK', 20, { toTag: 'b1' });
+    f.c.end();
+    expect(f.call.state).toBe('CANCELLED');
+    expect(f.call.finalCode).toBe(487);
+  });
+
+  it('a Call-ID first seen through a PRACK is ringing, then answered', () => {
+    const f = new Flow();
+    f.req('PRACK', 0, { cseq: 2, toTag: 'b1', branch: 'z9hG4bK-prack' });
+    expect(f.call.state).toBe('RINGING');
+    f.res(200, 500);
+    expect(f.call.state).toBe('IN CALL');
+  });
+});

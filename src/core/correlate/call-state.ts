@@ -29,6 +29,10 @@
  * | FAILED      | no response at all within Timer B = 64*T1 of packet time      | sngrep has no such state (stays CALL SETUP)           |
  * |             | (RFC 3261 §17.1.1.2), or CALL SETUP/RINGING at end of input   |                                                      |
  *
+ * A Call-ID first seen through a mid-call request of an INVITE dialog (ACK, BYE, CANCEL, PRACK,
+ * in-dialog UPDATE/INFO: the capture started late) is an INVITE call: IN CALL (RINGING after a
+ * PRACK, CALL SETUP after a CANCEL), then the rules above.
+ *
  * Non-INVITE calls (outcome of the latest out-of-dialog request of the first method; a pending
  * request shows the previous outcome until it is answered)
  * | outcome         | REGISTER                  | other methods (OPTIONS, MESSAGE, SUBSCRIBE, ...)    |

@@ -47,6 +47,8 @@ export type ScheduleTimeout = (call: CallImpl, txn: TransactionImpl) => void;
 
 export class CallImpl implements CallRecord {
   readonly firstMethod: string;
+  /** The Call-ID is an INVITE dialog (INVITE first, or a mid-call request of one). */
+  private readonly inviteCall: boolean;
   readonly from: Party;
   readonly to: Party;
   readonly source: Endpoint;
@@ -93,8 +95,14 @@ export class CallImpl implements CallRecord {
     this.startTs = timeOf(first);
     this.endTs = this.startTs;
     this.firstInitial = !first.isRequest || first.toTag === undefined || first.toTag === '';
-    // A call first seen through an in-dialog INVITE (capture started mid-call) was answered before.
-    this.state = this.firstMethod === 'INVITE' ? (this.firstInitial ? 'CALL SETUP' : 'IN CALL') : 'PENDING';
+    // A capture that starts mid-call first sees a request of an INVITE dialog: an in-dialog
+    // INVITE, ACK, BYE, UPDATE or INFO (the call was answered before: IN CALL), a PRACK (early
+    // dialog: RINGING) or a CANCEL (setting up). Such a Call-ID is an INVITE call, not an
+    // ACK/BYE/CANCEL "dialog" with an outcome of its own.
+    const m = this.firstMethod;
+    this.inviteCall =
+      m === 'INVITE' || m === 'ACK' || m === 'BYE' || m === 'CANCEL' || m === 'PRACK' || (!this.firstInitial && (m === 'UPDATE' || m === 'INFO'));
+    this.state = !this.inviteCall ? 'PENDING' : this.firstInitial ? 'CALL SETUP' : m === 'PRACK' ? 'RINGING' : 'IN CALL';
   }
 
   get messageCount(): number {
@@ -198,12 +206,12 @@ export class CallImpl implements CallRecord {
 
   /** Does this transaction drive the call state? (initial INVITEs; first-method requests otherwise) */
   private drivesState(txn: TransactionImpl): boolean {
-    if (this.firstMethod === 'INVITE') return txn.method === 'INVITE' && txn.initial;
+    if (this.inviteCall) return txn.method === 'INVITE' && txn.initial;
     return txn.method === this.firstMethod && txn.initial === this.firstInitial;
   }
 
   private onNewRequest(msg: SipMessage, txn: TransactionImpl, invite: TransactionImpl | undefined): void {
-    if (this.firstMethod !== 'INVITE') return;
+    if (!this.inviteCall) return;
     if (txn.method === 'INVITE' && txn.initial) {
       const next = stateOnInitialInvite(this.state);
       if (next !== this.state || this.attemptTs === undefined) {
@@ -224,7 +232,7 @@ export class CallImpl implements CallRecord {
   }
 
   private onNewResponse(msg: SipMessage, txn: TransactionImpl, code: number): void {
-    if (this.firstMethod !== 'INVITE') {
+    if (!this.inviteCall) {
       if (code >= 200 && this.drivesState(txn)) this.decideNonInvite(txn);
       return;
     }
@@ -284,7 +292,7 @@ export class CallImpl implements CallRecord {
     if (txn.finalResponse !== undefined || txn.timedOut) return false;
     if (txn.method === 'INVITE' && txn.provisionalSeen) return false;
     txn.timedOut = true;
-    if (this.firstMethod === 'INVITE') {
+    if (this.inviteCall) {
       if (this.drivesState(txn) && !this.attemptHasResponse()) this.state = stateOnInviteTimeout(this.state) ?? this.state;
     } else if (this.drivesState(txn)) this.decideNonInvite(txn);
     this.version++;
@@ -296,9 +304,9 @@ export class CallImpl implements CallRecord {
     for (const txn of this.txns.list) {
       if (txn.finalResponse !== undefined || txn.method === 'ACK' || txn.timedOut) continue;
       txn.timedOut = true;
-      if (this.firstMethod !== 'INVITE' && this.drivesState(txn)) this.decideNonInvite(txn);
+      if (!this.inviteCall && this.drivesState(txn)) this.decideNonInvite(txn);
     }
-    if (this.firstMethod === 'INVITE') this.state = stateAtEnd(this.state, this.cancelSeen) ?? this.state;
+    if (this.inviteCall) this.state = stateAtEnd(this.state, this.cancelSeen) ?? this.state;
     this.version++;
   }
 
