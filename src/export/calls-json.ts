@@ -135,14 +135,7 @@ export interface CallsJsonOptions {
 
 /** The document: `{ schema, calls: [...] }`. */
 export function callsJson(calls: readonly CallRecord[], options: CallsJsonOptions = {}): object {
-  // group once: filtering every stream for every call is quadratic on a large capture
-  const byCall = new Map<number, RtpStreamSummary[]>();
-  for (const st of options.streams ?? []) {
-    if (st.callIndex === undefined) continue;
-    const l = byCall.get(st.callIndex);
-    if (l) l.push(st);
-    else byCall.set(st.callIndex, [st]);
-  }
+  const byCall = streamsByCall(options.streams ?? []);
   return { schema: CALLS_JSON_SCHEMA_VERSION, calls: [...calls].sort((a, b) => a.index - b.index).map((c) => callJson(c, byCall.get(c.index) ?? [])) };
 }
 
@@ -150,6 +143,45 @@ export function callsJson(calls: readonly CallRecord[], options: CallsJsonOption
  * Pretty JSON, trailing newline. JSON.stringify escapes C0 controls but not DEL or C1
  * (U+007F..U+009F), which some terminals act on: those are escaped too.
  */
+/**
+ * The document as text, written a call at a time: one string for 120 000 calls would pass V8's
+ * string length limit. Same bytes as `JSON.stringify(callsJson(...), null, 2)`.
+ */
+export function writeCallsJson(calls: readonly CallRecord[], options: CallsJsonOptions, write: (s: string) => void): void {
+  const doc = callsJson([], options) as { schema: number };
+  const byCall = streamsByCall(options.streams ?? []);
+  const sorted = [...calls].sort((a, b) => a.index - b.index);
+  if (sorted.length === 0) {
+    write(safe(JSON.stringify({ schema: doc.schema, calls: [] }, null, 2)) + '\n');
+    return;
+  }
+  write(`{\n  "schema": ${JSON.stringify(doc.schema)},\n  "calls": [\n`);
+  sorted.forEach((c, k) => {
+    const text = JSON.stringify(callJson(c, byCall.get(c.index) ?? []), null, 2).replace(/^/gm, '    ');
+    write(safe(text) + (k < sorted.length - 1 ? ',\n' : '\n'));
+  });
+  write('  ]\n}\n');
+}
+
+/** JSON.stringify leaves DEL and C1 controls raw; some terminals act on them. */
+function safe(text: string): string {
+  return text.replace(/[\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 export function renderCallsJson(calls: readonly CallRecord[], options: CallsJsonOptions = {}): string {
-  return JSON.stringify(callsJson(calls, options), null, 2).replace(/[\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '\n';
+  const parts: string[] = [];
+  writeCallsJson(calls, options, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** Streams grouped by call once: filtering every stream for every call is quadratic. */
+function streamsByCall(streams: readonly RtpStreamSummary[]): Map<number, RtpStreamSummary[]> {
+  const byCall = new Map<number, RtpStreamSummary[]>();
+  for (const st of streams) {
+    if (st.callIndex === undefined) continue;
+    const l = byCall.get(st.callIndex);
+    if (l) l.push(st);
+    else byCall.set(st.callIndex, [st]);
+  }
+  return byCall;
 }

@@ -1,5 +1,5 @@
 /** `siptrace calls FILE`: one row per call as a table, JSON or CSV. */
-import { renderCallsJson } from '../../export/calls-json.js';
+import { writeCallsJson } from '../../export/calls-json.js';
 import { renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../export/calls-table.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { loadForCommand } from './load.js';
@@ -29,7 +29,7 @@ export async function runCalls(file: string, opts: CallsOptions, write: (s: stri
   try {
     const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
     if (opts.format === 'json') {
-      write(renderCallsJson(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) }));
+      writeCallsJson(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) }, write);
     } else if (opts.format === 'csv') {
       write(renderCallsCsv(rows, columns ? { columns } : {}));
     } else {
