@@ -45,25 +45,14 @@ export function q850CauseName(cause: number): string | undefined {
 
 /** Splits a header value at commas that are not inside a quoted string. */
 export function splitOutsideQuotes(value: string): string[] {
-  const parts: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\' && quoted) i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
-      parts.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(value.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  return splitUnquoted(value, ',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
 }
 
 /** One reason-value: protocol *(SEMI reason-params). */
 export function parseReasonValue(value: string): ReasonValue {
-  const [protocolPart, ...params] = splitParams(value);
+  const [protocolPart, ...params] = splitUnquoted(value, ';');
   const protocol = (protocolPart ?? '').trim();
   let cause: number | undefined;
   let text: string | undefined;
@@ -96,8 +85,8 @@ export function rejectionDetail(msg: SipMessage): RejectionDetail {
   return { reasons, warnings };
 }
 
-/** Splits at ';' outside quotes. */
-function splitParams(value: string): string[] {
+/** Splits at `sep` where it stands outside a quoted string (backslash escapes inside quotes). */
+function splitUnquoted(value: string, sep: string): string[] {
   const out: string[] = [];
   let quoted = false;
   let start = 0;
@@ -105,7 +94,7 @@ function splitParams(value: string): string[] {
     const c = value[i];
     if (c === '\\' && quoted) i++;
     else if (c === '"') quoted = !quoted;
-    else if (c === ';' && !quoted) {
+    else if (c === sep && !quoted) {
       out.push(value.slice(start, i));
       start = i + 1;
     }

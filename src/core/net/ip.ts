@@ -2,6 +2,7 @@
  * Dispatch shared by IPv4 and IPv6: the IP version nibble (raw IP link types, MPLS,
  * ERSPAN III) and the next protocol after an IP header (RFC 5237 / IANA protocol numbers).
  */
+import { authHeaderLength } from './ah.js';
 import type { DecodeState } from './decode-state.js';
 import { MAX_IP_NESTING } from './decode-state.js';
 import { decodeGre } from './gre.js';
@@ -69,16 +70,8 @@ export function decodeIpPayload(st: DecodeState, protocol: number, buf: Buffer, 
         decodeGre(st, buf, off, end);
         return;
       case IPPROTO_AH: {
-        // Authentication header (RFC 4302 §2.2) inside IPv4: length in 4-byte units minus 2.
-        if (end - off < 8) {
-          st.diag('AH_TRUNCATED');
-          return;
-        }
-        const len = (buf[off + 1]! + 2) * 4;
-        if (len > end - off) {
-          st.diag('AH_TRUNCATED');
-          return;
-        }
+        const len = authHeaderLength(st, buf, off, end);
+        if (len === undefined) return;
         protocol = buf[off]!;
         off += len;
         continue;

@@ -5,6 +5,7 @@
  * units minus 2; the fragment header (44) hands the packet to the reassembler; no-next-header
  * (59) and ESP (50, encrypted) end the walk.
  */
+import { authHeaderLength } from './ah.js';
 import type { DecodeState } from './decode-state.js';
 import { u16, u32 } from './decode-state.js';
 import { decodeIpPayload, enterIpLayer, IPPROTO_AH } from './ip.js';
@@ -72,15 +73,8 @@ export function decodeIpv6Chain(st: DecodeState, next: number, buf: Buffer, off:
         continue;
       }
       case IPPROTO_AH: {
-        if (end - off < 8) {
-          st.diag('AH_TRUNCATED');
-          return;
-        }
-        const len = (buf[off + 1]! + 2) * 4;
-        if (len > end - off) {
-          st.diag('AH_TRUNCATED');
-          return;
-        }
+        const len = authHeaderLength(st, buf, off, end);
+        if (len === undefined) return;
         next = buf[off]!;
         off += len;
         continue;
