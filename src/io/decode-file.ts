@@ -6,12 +6,13 @@
 import type { CaptureRecord } from '../core/capture/record.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { TransportSegment } from '../core/net/segment.js';
-import { SipDecoder, type SipDecoderStats } from '../core/pipeline/sip-decoder.js';
+import { SipDecoder, type SipDecoderOptions, type SipDecoderStats } from '../core/pipeline/sip-decoder.js';
 import type { SipMessage } from '../core/sip/types.js';
 import { readCaptureFile, type ReadCaptureOptions, type ReadCaptureResult } from './file-source.js';
 
 export interface DecodeFileHandlers {
-  onMessage(message: SipMessage): void;
+  /** `payloadAt`: see SipDecoderEvents.onMessage. */
+  onMessage(message: SipMessage, payloadAt: number): void;
   onOtherUdp?(segment: TransportSegment): void;
   onDiagnostic?(d: Diagnostic): void;
   /** Every capture record, before decoding (cheap: for counters such as link types). */
@@ -28,12 +29,16 @@ export async function decodeCaptureFile(
   pathOrDash: string,
   handlers: DecodeFileHandlers,
   opts: ReadCaptureOptions = {},
+  decoderOptions: SipDecoderOptions = {},
 ): Promise<DecodeFileResult> {
-  const decoder = new SipDecoder({
-    onMessage: handlers.onMessage,
-    ...(handlers.onOtherUdp ? { onOtherUdp: handlers.onOtherUdp } : {}),
-    ...(handlers.onDiagnostic ? { onDiagnostic: handlers.onDiagnostic } : {}),
-  });
+  const decoder = new SipDecoder(
+    {
+      onMessage: handlers.onMessage,
+      ...(handlers.onOtherUdp ? { onOtherUdp: handlers.onOtherUdp } : {}),
+      ...(handlers.onDiagnostic ? { onDiagnostic: handlers.onDiagnostic } : {}),
+    },
+    decoderOptions,
+  );
   let read: ReadCaptureResult;
   try {
     read = await readCaptureFile(

@@ -8,6 +8,7 @@ import { MediaRegistry } from '../core/correlate/media-registry.js';
 import { DiagnosticCounter } from '../core/diagnostics.js';
 import { CallStore } from '../core/store/call-store.js';
 import { decodeCaptureFile, type DecodeFileResult } from './decode-file.js';
+import { FilePayloadReader } from './payload-reader.js';
 
 export interface LoadProgress {
   bytesRead: number;
@@ -38,7 +39,13 @@ export interface LoadOptions {
 }
 
 export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
-  const correlator = new CallCorrelator(opts.relatedCallHeaders ? { relatedCallHeaders: opts.relatedCallHeaders } : {});
+  // Messages keep their capture offset and are read again on demand (copies only when the
+  // input cannot be re-read: stdin, gzip).
+  const payloadReader = FilePayloadReader.open(path);
+  const correlator = new CallCorrelator({
+    ...(opts.relatedCallHeaders ? { relatedCallHeaders: opts.relatedCallHeaders } : {}),
+    ...(payloadReader ? { payloadReader } : {}),
+  });
   const mediaDiagnostics = new DiagnosticCounter();
   const media = new MediaRegistry({ onDiagnostic: mediaDiagnostics.sink });
   const store = new CallStore(correlator, media);
@@ -49,7 +56,7 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
       return await decodeCaptureFile(
         path,
         {
-          onMessage: (m) => media.onSipMessage(correlator.add(m)),
+          onMessage: (m, payloadAt) => media.onSipMessage(correlator.add(m, payloadAt)),
           onOtherUdp: (seg) => media.onUdp(seg),
           onRecord: (r) => linkTypes.add(r.linkType),
         },
@@ -63,6 +70,8 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
             opts.onProgress?.(progress);
           },
         },
+        // The correlator keeps offsets (or copies itself): no copy per message in the decoder.
+        { ownBytes: false },
       );
     } finally {
       correlator.end();

@@ -69,7 +69,7 @@ export function fakeMessage(o: FakeMessageOptions): SipMessage {
     { name: 'Content-Length', value: '0' },
   ];
   const text = `${startLine}\r\n${headerList.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`;
-  const raw = Buffer.from(text, 'latin1');
+  const raw = Buffer.from(text, 'utf8');
   const wholeMs = Math.floor(o.atMs);
   const tsSec = BASE_SEC + Math.floor(wholeMs / 1000);
   const tsNsec = (wholeMs % 1000) * 1_000_000 + Math.round((o.atMs - wholeMs) * 1e6);

@@ -115,12 +115,13 @@ describe('layoutLadder', () => {
   });
 
   it('sanitises wire text in labels', () => {
-    // the real parser refuses such a start line, so a hand-made message carries it
+    // the real parser refuses C0 controls in a start line; a C1 CSI (U+009B, UTF-8 in a
+    // reason phrase) is accepted and must still reach the label escaped
     const calls = correlate([
       fakeMessage({ method: 'INVITE', cseq: 1, src: A, dst: B, atMs: 0, fromTag: 'f', branch: 'z9hG4bK-x' }),
-      fakeMessage({ status: 603, reason: 'Go\x1b[2Jaway', cseqMethod: 'INVITE', cseq: 1, src: B, dst: A, atMs: 1, fromTag: 'f', toTag: 't', branch: 'z9hG4bK-x' }),
+      fakeMessage({ status: 603, reason: 'Go\u009b2Jaway', cseqMethod: 'INVITE', cseq: 1, src: B, dst: A, atMs: 1, fromTag: 'f', toTag: 't', branch: 'z9hG4bK-x' }),
     ]);
-    expect(layoutLadder({ calls }).rows[1]!.label).toBe('603 Go\\x1b[2Jaway');
+    expect(layoutLadder({ calls }).rows[1]!.label).toBe('603 Go\\x9b2Jaway');
   });
 
   it('splits addresses', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSipMessage } from '../../src/core/sip/message.js';
 import { matchStartLine } from '../../src/core/sip/start-line.js';
+import { headerNameKey } from '../../src/core/sip/header-names.js';
 import { expectedRows, readUdpPayloads } from './read-udp-payloads-for-test.js';
 
 /** Every UDP payload that starts with a SIP start line, parsed, as EXPECTED.tsv rows. */
@@ -15,6 +16,14 @@ function parsedRows(file: string, bodyMatchesContentLength = false): { rows: str
     });
     if (m.malformed) malformed++;
     for (const d of m.diagnostics) codes.add(d.code);
+    // the single-header scan (no decoded list yet) agrees with the decoded list, names in any case
+    const listed = parseSipMessage(Buffer.from(u.payload), m);
+    const names = new Set(['From', 'to', 'VIA', 'Content-Type', 'X-Call-ID', 'User-Agent', 'Reason', 'f', 'T', 'v', 'c', 'l', 'Nope']);
+    for (const h of listed.headers()) names.add(h.name);
+    for (const n of names) {
+      const fromList = listed.headers().find((h) => headerNameKey(h.name) === headerNameKey(n))?.value;
+      expect(parseSipMessage(Buffer.from(u.payload), m).header(n), `${file} frame ${u.frame} header ${n}`).toBe(fromList);
+    }
     // every eager field agrees with the lazy header view
     expect(m.headerAll('Call-ID').join(',')).toBe(m.callId);
     expect(m.header('CSeq') ?? '').toBe(m.cseq);

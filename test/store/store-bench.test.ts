@@ -38,7 +38,7 @@ function syntheticCalls(n: number): CallRecord[] {
       authChallenged: false,
       forwarded: false,
       messageCount: 2 + (i % 13),
-      messages: [],
+      messages: [], messageSeqs: [],
       dialogs: [],
       transactions: [],
       timings: { durationMs, ...(i % 4 === 0 ? {} : { srdMs: rnd() * 5000 }) },
@@ -60,7 +60,12 @@ function timed<T>(f: () => T): [T, number] {
 
 describe('store performance (120 000 calls)', () => {
   const calls = syntheticCalls(N);
-  const source: CallSource = { version: 1, calls: () => calls };
+  const source: CallSource = {
+    version: 1,
+    calls: () => calls,
+    entry: () => undefined,
+    table: { count: 0, isRequest: () => false, method: () => undefined, statusCode: () => undefined },
+  };
 
   it('sorts by a number, a string, an enum and a duration quickly; cached pages are instant', () => {
     const store = new CallStore(source);

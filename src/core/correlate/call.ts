@@ -17,9 +17,11 @@ import {
 } from './call-state.js';
 import { DialogTable } from './dialogs.js';
 import { endpoint } from './endpoint.js';
+import type { MessageFlow } from './flow-table.js';
+import type { MessageTable } from './message-table.js';
+import { StoredMessage, storedEntry } from './stored-message.js';
 import { parseParty } from './name-addr.js';
 import { rejectionDetail } from './reason-header.js';
-import { retransmitRule, Train } from './retransmit.js';
 import { diffMs, timeOf } from './time.js';
 import { TransactionTable, transactionKey, type TransactionImpl } from './transactions.js';
 import type {
@@ -34,13 +36,6 @@ import type {
   TransactionRecord,
 } from './types.js';
 
-class Timings implements CallTimings {
-  srdMs?: number;
-  ringingMs?: number;
-  answerMs?: number;
-  talkMs?: number;
-  durationMs = 0;
-}
 
 /** Called when a transaction starts that may time out (the correlator keeps the deadlines). */
 export type ScheduleTimeout = (call: CallImpl, txn: TransactionImpl) => void;
@@ -49,35 +44,43 @@ export class CallImpl implements CallRecord {
   readonly firstMethod: string;
   /** The Call-ID is an INVITE dialog (INVITE first, or a mid-call request of one). */
   private readonly inviteCall: boolean;
-  readonly from: Party;
-  readonly to: Party;
+  /** From/To header values and tags of the first message, read into a Party on demand. */
+  private readonly fromValue: string | undefined;
+  private readonly fromTagValue: string | undefined;
+  private readonly toValue: string | undefined;
+  private readonly toTagValue: string | undefined;
   readonly source: Endpoint;
   readonly destination: Endpoint;
-  readonly startTs: PacketTime;
-  endTs: PacketTime;
+  /** Seq of the first message and of the latest-timestamped one. */
+  private readonly startSeq: number;
+  private endSeq: number;
   state: CallState;
   finalCode?: number;
   finalReason?: string;
   rejection?: RejectionDetail;
   authChallenged = false;
   forwarded = false;
-  readonly messages: MessageEntry[] = [];
-  readonly timings = new Timings();
   retransmissionCount = 0;
   readonly related: number[] = [];
-  readonly participants: Endpoint[] = [];
+  participants: readonly Endpoint[] = [];
   version = 0;
 
-  private readonly txns = new TransactionTable();
+  private readonly txns: TransactionTable;
   private readonly dialogTable = new DialogTable();
-  private readonly participantSet = new Set<Endpoint>();
   /** The first message was out of dialog (no To tag on a request; responses count as such). */
   private readonly firstInitial: boolean;
   private cancelSeen = false;
   /** Current INVITE attempt (restarted by a retry after a challenge or a failure). */
-  private attemptTs?: PacketTime;
-  private ringTs?: PacketTime;
-  private answerTs?: PacketTime;
+  /** Timing events as message seqs (0 = not yet): the attempt's INVITE, first 18x, 2xx, and the
+   * responses / BYE that closed each interval (RFC 6076 §4.1 SRD and the durations). */
+  private attemptSeq = 0;
+  private ringSeq = 0;
+  private answerSeq = 0;
+  private srdEndSeq = 0;
+  private ringingEndSeq = 0;
+  private talkEndSeq = 0;
+  private messageTotal = 0;
+  private lastSeq = 0;
   /** Latest first-method transaction that decided a non-INVITE outcome. */
   private decidedIndex = 0;
 
@@ -85,15 +88,20 @@ export class CallImpl implements CallRecord {
     readonly index: number,
     readonly callId: string,
     first: SipMessage,
+    firstSeq: number,
+    private readonly table: MessageTable,
     private readonly schedule: ScheduleTimeout,
   ) {
+    this.txns = new TransactionTable(table);
     this.firstMethod = (first.isRequest ? first.method ?? first.cseqMethod : first.cseqMethod || first.method || '').toUpperCase();
-    this.from = parseParty(first.header('From'), first.fromTag);
-    this.to = parseParty(first.header('To'), first.toTag);
+    this.fromValue = first.header('From');
+    this.fromTagValue = first.fromTag;
+    this.toValue = first.header('To');
+    this.toTagValue = first.toTag;
     this.source = endpoint(first.src, first.srcPort);
     this.destination = endpoint(first.dst, first.dstPort);
-    this.startTs = timeOf(first);
-    this.endTs = this.startTs;
+    this.startSeq = firstSeq;
+    this.endSeq = firstSeq;
     this.firstInitial = !first.isRequest || first.toTag === undefined || first.toTag === '';
     // A capture that starts mid-call first sees a request of an INVITE dialog: an in-dialog
     // INVITE, ACK, BYE, UPDATE or INFO (the call was answered before: IN CALL), a PRACK (early
@@ -105,8 +113,51 @@ export class CallImpl implements CallRecord {
     this.state = !this.inviteCall ? 'PENDING' : this.firstInitial ? 'CALL SETUP' : m === 'PRACK' ? 'RINGING' : 'IN CALL';
   }
 
+  get from(): Party {
+    return parseParty(this.fromValue, this.fromTagValue);
+  }
+  get to(): Party {
+    return parseParty(this.toValue, this.toTagValue);
+  }
+
   get messageCount(): number {
-    return this.messages.length;
+    return this.messageTotal;
+  }
+  /** The call's seqs, following the table's per-call chain (no array kept per call). */
+  get messageSeqs(): readonly number[] {
+    const out: number[] = [];
+    for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) out.push(s);
+    return out;
+  }
+  /** Entries made on demand from the message table (a new array and new objects per read). */
+  get messages(): readonly MessageEntry[] {
+    const out: MessageEntry[] = [];
+    for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) out.push(storedEntry(this.table, s));
+    return out;
+  }
+  get startTs(): PacketTime {
+    return this.timeAt(this.startSeq);
+  }
+  get endTs(): PacketTime {
+    return this.timeAt(this.endSeq);
+  }
+  get timings(): CallTimings {
+    const t: { -readonly [K in keyof CallTimings]: CallTimings[K] } = { durationMs: this.msBetween(this.startSeq, this.endSeq)! };
+    const srd = this.msBetween(this.attemptSeq, this.srdEndSeq);
+    if (srd !== undefined) t.srdMs = srd;
+    const ringing = this.msBetween(this.ringSeq, this.ringingEndSeq);
+    if (ringing !== undefined) t.ringingMs = ringing;
+    const answer = this.msBetween(this.attemptSeq, this.answerSeq);
+    if (answer !== undefined) t.answerMs = answer;
+    const talk = this.msBetween(this.answerSeq, this.talkEndSeq);
+    if (talk !== undefined) t.talkMs = talk;
+    return t;
+  }
+  private timeAt(seq: number): PacketTime {
+    return { tsSec: this.table.tsSec(seq), tsNsec: this.table.tsNsec(seq) };
+  }
+  private msBetween(from: number, to: number): number | undefined {
+    return from === 0 || to === 0 ? undefined : diffMs(this.timeAt(from), this.timeAt(to));
   }
   get dialogs(): readonly DialogRecord[] {
     return this.dialogTable.list;
@@ -115,33 +166,41 @@ export class CallImpl implements CallRecord {
     return this.txns.list;
   }
 
-  add(msg: SipMessage, seq: number): MessageEntry {
-    const src = endpoint(msg.src, msg.srcPort);
-    const dst = endpoint(msg.dst, msg.dstPort);
-    this.addParticipant(src);
-    this.addParticipant(dst);
-    if (diffMs(this.endTs, msg) > 0) this.endTs = timeOf(msg);
-    this.timings.durationMs = diffMs(this.startTs, this.endTs);
-    const entry = msg.isRequest ? this.addRequest(msg, seq, src, dst) : this.addResponse(msg, seq, src, dst);
-    this.messages.push(entry);
+  /** Places one message (seq = correlator order); `payloadAt` as in MessageTable.append. */
+  add(msg: SipMessage, seq: number, payloadAt: number): MessageEntry {
+    const flow = this.table.flows.intern(msg);
+    this.addParticipant(flow.srcEndpoint);
+    this.addParticipant(flow.dstEndpoint);
+    if (this.endSeq !== seq && diffMs(this.timeAt(this.endSeq), msg) > 0) this.endSeq = seq;
+    const entry = msg.isRequest ? this.addRequest(msg, seq, payloadAt, flow) : this.addResponse(msg, seq, payloadAt, flow);
+    this.table.link(this.lastSeq, seq);
+    this.lastSeq = seq;
+    this.messageTotal++;
     if (entry.retransmission) this.retransmissionCount++;
     this.version++;
     return entry;
   }
 
-  private addRequest(msg: SipMessage, seq: number, src: Endpoint, dst: Endpoint): MessageEntry {
+  /** Stores the row and returns the entry the caller sees while `msg` is still at hand. */
+  private place(msg: SipMessage, seq: number, payloadAt: number, flow: MessageFlow, txn: TransactionImpl, dialogIndex: number, retransmission: boolean): MessageEntry {
+    this.table.append(seq, msg, payloadAt, { callIndex: this.index, transactionIndex: txn.index, dialogIndex, retransmission, flow });
+    return { seq, message: msg, callIndex: this.index, transactionIndex: txn.index, dialogIndex, src: flow.srcEndpoint, dst: flow.dstEndpoint, retransmission };
+  }
+
+  private addRequest(msg: SipMessage, seq: number, payloadAt: number, flow: MessageFlow): MessageEntry {
+    const src = flow.srcEndpoint;
+    const dst = flow.dstEndpoint;
     const key = transactionKey(msg);
     let txn = this.txns.forRequest(key, src, dst);
-    if (txn?.request !== undefined) {
+    if (txn !== undefined && txn.requestSeq !== 0) {
       // Same transaction, same direction: a resend (§17.1.1.2 Timer A / §17.1.2.2 Timer E).
-      txn.requestTrain?.resend(msg, txn.provisionalSeen);
-      txn.retransmissions++;
+      txn.resend('request', txn.requestSeq, msg, txn.provisionalSeen);
       const d = this.dialogTable.get(txn.dialogIndex);
       d?.touch(txn.index);
-      return { seq, message: msg, callIndex: this.index, transactionIndex: txn.index, dialogIndex: txn.dialogIndex, src, dst, retransmission: true };
+      return this.place(msg, seq, payloadAt, flow, txn, txn.dialogIndex, true);
     }
     const isNew = txn === undefined;
-    txn ??= this.txns.create(key, msg, msg.toTag === undefined || msg.toTag === '', timeOf(msg));
+    txn ??= this.txns.create(key, seq, msg.toTag === undefined || msg.toTag === '');
     let invite: TransactionImpl | undefined;
     if (key.method === 'CANCEL' || key.method === 'ACK') invite = this.txns.inviteByBase(key.base, dst);
     const dialog = this.dialogTable.forRequest(msg, txn, invite);
@@ -153,54 +212,43 @@ export class CallImpl implements CallRecord {
       else invite.ackIndex ??= txn.index;
     }
     dialog.touch(txn.index);
-    const entry: MessageEntry = { seq, message: msg, callIndex: this.index, transactionIndex: txn.index, dialogIndex: dialog.index, src, dst, retransmission: false };
-    txn.request = entry;
-    txn.reqSrc = src;
-    txn.reqDst = dst;
-    txn.reqSrcIp = msg.src;
-    txn.reqDstIp = msg.dst;
-    txn.requestTrain = new Train('request', retransmitRule('request', key.method, undefined, msg.transport), entry);
+    const entry = this.place(msg, seq, payloadAt, flow, txn, dialog.index, false);
+    txn.requestSeq = seq;
     if (isNew && key.method !== 'ACK') this.schedule(this, txn);
     this.dialogTable.onRequest(dialog, key.method);
-    this.onNewRequest(msg, txn, invite);
+    this.onNewRequest(msg, seq, txn, invite);
     return entry;
   }
 
-  private addResponse(msg: SipMessage, seq: number, src: Endpoint, dst: Endpoint): MessageEntry {
+  private addResponse(msg: SipMessage, seq: number, payloadAt: number, flow: MessageFlow): MessageEntry {
     const key = transactionKey(msg);
     const code = msg.statusCode ?? 0;
     let txn = this.txns.forResponse(key, msg.src, msg.dst);
     if (txn === undefined) {
       // Request not captured: an orphan transaction. INVITE: initial unless the call was answered.
       const initial = key.method === 'INVITE' ? !isAnswered(this.state) : key.method === this.firstMethod;
-      txn = this.txns.create(key, msg, initial, timeOf(msg));
+      txn = this.txns.create(key, seq, initial);
     }
-    const train = txn.responseTrain(code, msg.toTag);
     const dialog = this.dialogTable.forResponse(msg, txn);
     if (txn.dialogIndex === 0) txn.dialogIndex = dialog.index;
     dialog.touch(txn.index);
-    const entry: MessageEntry = { seq, message: msg, callIndex: this.index, transactionIndex: txn.index, dialogIndex: dialog.index, src, dst, retransmission: train !== undefined };
-    txn.responses.push(entry);
-    if (train !== undefined) {
-      train.resend(msg, false);
-      txn.retransmissions++;
+    const hasToTag = msg.toTag !== undefined && msg.toTag !== '';
+    const firstCopy = txn.firstCopyOf(code, dialog.index, hasToTag);
+    if (firstCopy !== 0) {
+      txn.resend('response', firstCopy, msg, false);
+      const entry = this.place(msg, seq, payloadAt, flow, txn, dialog.index, true);
+      txn.addResponse(seq);
       return entry;
     }
-    txn.responseTrains.push(new Train('response', retransmitRule('response', key.method, code, msg.transport), entry, code, msg.toTag));
-    const reqTs = txn.request?.message;
-    if (txn.firstResponse === undefined) {
-      txn.firstResponse = entry;
-      if (reqTs !== undefined) txn.firstResponseMs = diffMs(reqTs, msg);
-    }
+    const entry = this.place(msg, seq, payloadAt, flow, txn, dialog.index, false);
+    txn.addResponse(seq);
     if (code < 200) txn.provisionalSeen = true;
-    else if (txn.finalResponse === undefined) {
-      txn.finalResponse = entry;
-      txn.finalCode = code;
+    else if (txn.finalResponseSeq === 0) {
+      txn.finalResponseSeq = seq;
       txn.timedOut = false;
-      if (reqTs !== undefined) txn.finalResponseMs = diffMs(reqTs, msg);
     }
-    this.dialogTable.onResponse(dialog, txn, code, msg.toTag !== undefined && msg.toTag !== '');
-    this.onNewResponse(msg, txn, code);
+    this.dialogTable.onResponse(dialog, txn, code, hasToTag);
+    this.onNewResponse(msg, txn, code, seq);
     return entry;
   }
 
@@ -210,30 +258,30 @@ export class CallImpl implements CallRecord {
     return txn.method === this.firstMethod && txn.initial === this.firstInitial;
   }
 
-  private onNewRequest(msg: SipMessage, txn: TransactionImpl, invite: TransactionImpl | undefined): void {
+  private onNewRequest(msg: SipMessage, seq: number, txn: TransactionImpl, invite: TransactionImpl | undefined): void {
     if (!this.inviteCall) return;
     if (txn.method === 'INVITE' && txn.initial) {
       const next = stateOnInitialInvite(this.state);
-      if (next !== this.state || this.attemptTs === undefined) {
+      if (next !== this.state || this.attemptSeq === 0) {
         // A new attempt (first INVITE, or retry after 401/407/3xx/422): timings restart.
         this.state = next;
-        this.attemptTs = timeOf(msg);
-        this.ringTs = undefined;
+        this.attemptSeq = seq;
+        this.ringSeq = 0;
         this.cancelSeen = false;
-        this.answerTs = undefined;
-        this.timings.srdMs = this.timings.ringingMs = this.timings.answerMs = this.timings.talkMs = undefined;
+        this.answerSeq = 0;
+        this.srdEndSeq = this.ringingEndSeq = this.talkEndSeq = 0;
       }
     } else if (txn.method === 'CANCEL') {
       if (invite === undefined || invite.initial) this.cancelSeen = true;
     } else if (txn.method === 'BYE') {
       this.state = stateOnBye(this.state) ?? this.state;
-      if (this.answerTs !== undefined && this.timings.talkMs === undefined) this.timings.talkMs = diffMs(this.answerTs, msg);
+      if (this.answerSeq !== 0 && this.talkEndSeq === 0) this.talkEndSeq = seq;
     }
   }
 
-  private onNewResponse(msg: SipMessage, txn: TransactionImpl, code: number): void {
+  private onNewResponse(msg: SipMessage, txn: TransactionImpl, code: number, seq: number): void {
     if (!this.inviteCall) {
-      if (code >= 200 && this.drivesState(txn)) this.decideNonInvite(txn);
+      if (code >= 200 && this.drivesState(txn)) this.decideNonInvite(txn, txn.finalResponseSeq === seq ? msg : undefined);
       return;
     }
     if (txn.method === 'CANCEL') {
@@ -244,16 +292,14 @@ export class CallImpl implements CallRecord {
     if (!this.drivesState(txn)) return;
     const prev = this.state;
     this.state = stateOnInviteResponse(prev, code, this.cancelSeen) ?? prev;
-    const t = this.timings;
-    if (code >= 180 && t.srdMs === undefined && this.attemptTs !== undefined) t.srdMs = diffMs(this.attemptTs, msg);
-    if (code >= 180 && code < 190 && this.ringTs === undefined) this.ringTs = timeOf(msg);
+    if (code >= 180 && this.srdEndSeq === 0 && this.attemptSeq !== 0) this.srdEndSeq = seq;
+    if (code >= 180 && code < 190 && this.ringSeq === 0) this.ringSeq = seq;
     if (code === 181) this.forwarded = true;
     if (code < 200) return;
-    if (this.ringTs !== undefined && t.ringingMs === undefined) t.ringingMs = diffMs(this.ringTs, msg);
+    if (this.ringSeq !== 0 && this.ringingEndSeq === 0) this.ringingEndSeq = seq;
     if (code < 300) {
-      if (this.answerTs === undefined) {
-        this.answerTs = timeOf(msg);
-        if (this.attemptTs !== undefined) t.answerMs = diffMs(this.attemptTs, msg);
+      if (this.answerSeq === 0) {
+        this.answerSeq = seq;
         this.setFinal(msg, code);
       }
     } else if (!isAnswered(prev)) {
@@ -270,13 +316,14 @@ export class CallImpl implements CallRecord {
   }
 
   /** Non-INVITE calls: the latest decided first-method transaction gives the outcome. */
-  private decideNonInvite(txn: TransactionImpl): void {
+  private decideNonInvite(txn: TransactionImpl, finalMsg?: SipMessage): void {
     const outcome = nonInviteOutcome(this.firstMethod, txn.finalCode, txn.timedOut);
     if (outcome === undefined || txn.index < this.decidedIndex) return;
     this.decidedIndex = txn.index;
     this.state = outcome;
     if (txn.finalCode !== undefined && isChallenge(txn.finalCode)) this.authChallenged = true;
-    if (txn.finalResponse !== undefined) this.setFinal(txn.finalResponse.message, txn.finalCode ?? 0);
+    // The final response is at hand when it is the message being added; else it is read again.
+    if (txn.finalResponseSeq !== 0) this.setFinal(finalMsg ?? new StoredMessage(this.table, txn.finalResponseSeq), txn.finalCode ?? 0);
     else {
       this.finalCode = undefined;
       this.finalReason = undefined;
@@ -289,7 +336,7 @@ export class CallImpl implements CallRecord {
    * while no provisional has come. Returns true when the call changed.
    */
   onTimeout(txn: TransactionImpl): boolean {
-    if (txn.finalResponse !== undefined || txn.timedOut) return false;
+    if (txn.finalResponseSeq !== 0 || txn.timedOut) return false;
     if (txn.method === 'INVITE' && txn.provisionalSeen) return false;
     txn.timedOut = true;
     if (this.inviteCall) {
@@ -302,7 +349,7 @@ export class CallImpl implements CallRecord {
   /** End of input: every open transaction is unanswered for good. */
   onEnd(): void {
     for (const txn of this.txns.list) {
-      if (txn.finalResponse !== undefined || txn.method === 'ACK' || txn.timedOut) continue;
+      if (txn.finalResponseSeq !== 0 || txn.method === 'ACK' || txn.timedOut) continue;
       txn.timedOut = true;
       if (!this.inviteCall && this.drivesState(txn)) this.decideNonInvite(txn);
     }
@@ -311,18 +358,18 @@ export class CallImpl implements CallRecord {
   }
 
   private attemptHasResponse(): boolean {
-    const since = this.attemptTs;
+    const since = this.attemptSeq === 0 ? undefined : this.timeAt(this.attemptSeq);
     for (const t of this.txns.list) {
-      if (t.method !== 'INVITE' || !t.initial || t.firstResponse === undefined) continue;
+      if (t.method !== 'INVITE' || !t.initial || t.firstResponseSeq === 0) continue;
       if (since === undefined || diffMs(since, t.startTs) >= 0) return true;
     }
     return false;
   }
 
   private addParticipant(e: Endpoint): void {
-    if (this.participantSet.has(e)) return;
-    this.participantSet.add(e);
-    this.participants.push(e);
+    // A call has a few endpoints (one per hop): a scan beats a Set per call in memory.
+    // copy on append: exact size (a pushed array reserves 17 slots)
+    if (!this.participants.includes(e)) this.participants = this.participants.concat(e);
   }
 
   /** Links another call (B-leg); returns false when already linked. */

@@ -5,7 +5,9 @@
  */
 import type { SipMessage } from '../sip/types.js';
 import { CallImpl } from './call.js';
+import { MessageTable, type PayloadReader } from './message-table.js';
 import { TRANSACTION_TIMEOUT_MS } from './retransmit.js';
+import { storedEntry } from './stored-message.js';
 import { diffMs } from './time.js';
 import { DeadlineQueue } from './timer-queue.js';
 import type { TransactionImpl } from './transactions.js';
@@ -24,6 +26,8 @@ export const MAX_PENDING_RELATED_CALL_IDS = 10_000;
 export interface CorrelatorOptions {
   /** Header names whose value is another call's Call-ID (case-insensitive). */
   readonly relatedCallHeaders?: readonly string[];
+  /** Reads message bytes again from the capture; without it every message keeps a copy. */
+  readonly payloadReader?: PayloadReader;
 }
 
 interface TimeoutItem {
@@ -48,8 +52,12 @@ export class CallCorrelator {
   private ended = false;
   private versionCounter = 0;
 
+  /** Every message placed so far, one compact row each. */
+  readonly table: MessageTable;
+
   constructor(options: CorrelatorOptions = {}) {
     this.relatedHeaders = options.relatedCallHeaders ?? DEFAULT_RELATED_CALL_HEADERS;
+    this.table = new MessageTable(options.payloadReader, (i) => this.list[i - 1]?.callId ?? '');
   }
 
   /** Bumps on every change to any call. */
@@ -62,17 +70,21 @@ export class CallCorrelator {
     return this.seq;
   }
 
-  /** Adds one message, in capture order. Returns where it was placed. */
-  add(msg: SipMessage): MessageEntry {
+  /**
+   * Adds one message, in capture order. Returns where it was placed (the entry holds `msg`
+   * itself; what is kept is a table row). `payloadAt`: the capture offset of msg.raw when
+   * those bytes are verbatim in the capture (the decoder knows), else -1: a copy is kept.
+   */
+  add(msg: SipMessage, payloadAt = -1): MessageEntry {
     this.seq++;
     let call = this.byCallId.get(msg.callId);
     if (call === undefined) {
-      call = new CallImpl(this.list.length + 1, msg.callId, msg, (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t }));
+      call = new CallImpl(this.list.length + 1, msg.callId, msg, this.seq, this.table, (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t }));
       this.list.push(call);
       this.byCallId.set(msg.callId, call);
       this.resolvePendingRelated(call);
     }
-    const entry = call.add(msg, this.seq);
+    const entry = call.add(msg, this.seq, payloadAt);
     // Related-call headers are looked up (lazily parsed) only on new out-of-dialog requests.
     if (msg.isRequest && !entry.retransmission && (msg.toTag === undefined || msg.toTag === '')) this.linkRelated(call, msg);
     this.versionCounter++;
@@ -110,6 +122,11 @@ export class CallCorrelator {
   /** Call by its 1-based index. */
   call(index: number): CallRecord | undefined {
     return this.list[index - 1];
+  }
+
+  /** The message with this seq (made on demand), or undefined. */
+  entry(seq: number): MessageEntry | undefined {
+    return seq >= 1 && seq <= this.table.count ? storedEntry(this.table, seq) : undefined;
   }
 
   callById(callId: string): CallRecord | undefined {

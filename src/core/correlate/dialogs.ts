@@ -14,8 +14,10 @@ export class DialogImpl implements DialogRecord {
   toTag?: string;
   forkOf?: number;
   state: DialogState;
-  readonly transactionIndices: number[] = [];
+  transactionIndices: readonly number[] = [];
   messageCount = 0;
+  /** Waiting for a To tag under its From tag (the newest such dialog per From tag). */
+  pending = false;
 
   constructor(
     readonly index: number,
@@ -28,10 +30,15 @@ export class DialogImpl implements DialogRecord {
     this.state = state;
   }
 
+  clearPending(): void {
+    this.pending = false;
+  }
+
   /** Records that a transaction has messages in this dialog (forks share one transaction). */
   touch(txnIndex: number): void {
     const t = this.transactionIndices;
-    if (t.length === 0 || (t[t.length - 1] !== txnIndex && !t.includes(txnIndex))) t.push(txnIndex);
+    // copy on append: exact size (a pushed array reserves 17 slots)
+    if (t.length === 0 || (t[t.length - 1] !== txnIndex && !t.includes(txnIndex))) this.transactionIndices = t.concat(txnIndex);
     this.messageCount++;
   }
 }
@@ -40,26 +47,58 @@ function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
 
+/** Dialogs per call found by scanning; above this a tag-pair index is built. */
+export const DIALOG_SCAN_LIMIT = 16;
+
 export class DialogTable {
   readonly list: DialogImpl[] = [];
-  private readonly byPair = new Map<string, DialogImpl>();
-  private readonly pendingByFrom = new Map<string, DialogImpl>();
+  /** Tag pair → dialog, made only for calls with many dialogs (most have one or two). */
+  private byPairIndex?: Map<string, DialogImpl>;
 
   private create(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
     const d = new DialogImpl(this.list.length + 1, fromTag, method, creator, state);
     this.list.push(d);
-    if (toTag === undefined) this.pendingByFrom.set(fromTag, d);
-    else {
+    if (toTag === undefined) {
+      this.pendingFor(fromTag)?.clearPending();
+      d.pending = true;
+    } else {
       d.toTag = toTag;
-      this.byPair.set(pairKey(fromTag, toTag), d);
+      this.indexPair(d);
     }
     return d;
   }
 
   private confirmPending(d: DialogImpl, toTag: string): void {
-    this.pendingByFrom.delete(d.fromTag);
+    this.pendingFor(d.fromTag)?.clearPending();
     d.toTag = toTag;
-    this.byPair.set(pairKey(d.fromTag, toTag), d);
+    this.indexPair(d);
+  }
+
+  private indexPair(d: DialogImpl): void {
+    if (this.byPairIndex !== undefined) this.byPairIndex.set(pairKey(d.fromTag, d.toTag!), d);
+    else if (this.list.length > DIALOG_SCAN_LIMIT) {
+      this.byPairIndex = new Map();
+      for (const x of this.list) if (x.toTag !== undefined) this.byPairIndex.set(pairKey(x.fromTag, x.toTag), x);
+    }
+  }
+
+  /** The dialog with this (unordered) tag pair; a later dialog of the same pair wins, as a map would. */
+  private byPair(a: string, b: string): DialogImpl | undefined {
+    if (this.byPairIndex !== undefined) return this.byPairIndex.get(pairKey(a, b));
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const d = this.list[i]!;
+      if (d.toTag !== undefined && ((d.fromTag === a && d.toTag === b) || (d.fromTag === b && d.toTag === a))) return d;
+    }
+    return undefined;
+  }
+
+  /** The pending dialog waiting under this From tag. */
+  private pendingFor(fromTag: string): DialogImpl | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const d = this.list[i]!;
+      if (d.pending && d.fromTag === fromTag) return d;
+    }
+    return undefined;
   }
 
   get(index: number): DialogImpl | undefined {
@@ -76,10 +115,10 @@ export class DialogTable {
     const from = msg.fromTag ?? '';
     const to = msg.toTag;
     if (to !== undefined && to !== '') {
-      const d = this.byPair.get(pairKey(from, to));
+      const d = this.byPair(from, to);
       if (d !== undefined) return d;
       // The response that gave this tag was not captured: complete the pending dialog.
-      const pending = this.pendingByFrom.get(from) ?? this.pendingByFrom.get(to);
+      const pending = this.pendingFor(from) ?? this.pendingFor(to);
       if (pending !== undefined) {
         this.confirmPending(pending, pending.fromTag === from ? to : from);
         return pending;
@@ -89,7 +128,7 @@ export class DialogTable {
     }
     const inviteDialog = invite !== undefined ? this.get(invite.dialogIndex) : undefined;
     if (inviteDialog !== undefined) return inviteDialog;
-    const pending = this.pendingByFrom.get(from);
+    const pending = this.pendingFor(from);
     if (pending !== undefined) return pending;
     return this.create(from, undefined, txn.method, txn.index, isDialogCreating(txn.method) ? 'init' : 'none');
   }
@@ -101,9 +140,9 @@ export class DialogTable {
     const own = this.get(txn.dialogIndex);
     if (to === undefined || to === '') {
       if (own !== undefined) return own;
-      return this.pendingByFrom.get(from) ?? this.create(from, undefined, txn.method, txn.index, this.initialState(txn));
+      return this.pendingFor(from) ?? this.create(from, undefined, txn.method, txn.index, this.initialState(txn));
     }
-    const d = this.byPair.get(pairKey(from, to));
+    const d = this.byPair(from, to);
     if (d !== undefined) return d;
     if (own !== undefined && own.toTag === undefined) {
       this.confirmPending(own, to);

@@ -3,6 +3,8 @@
  * compared with what Timer A / E / G expect (T1 doubling, §17.1.1.2, §17.1.2.2, §17.2.1).
  */
 import { diffMs } from './time.js';
+import type { MessageTable } from './message-table.js';
+import { StoredMessage, storedEntry } from './stored-message.js';
 import type { IntervalCheck, MessageEntry, PacketTime, RetransmitRule, RetransmitTrain } from './types.js';
 
 /** RFC 3261 §17.1.1.1: T1, the RTT estimate, default 500 ms. */
@@ -60,27 +62,45 @@ export function withinTolerance(intervalMs: number, expectedMs: number): boolean
   return Math.abs(intervalMs - expectedMs) <= tol;
 }
 
-/** All copies of one message in one transaction. */
+/**
+ * All copies of one message in one transaction. Made when the first resend arrives (most
+ * messages are never resent, and a row per message must stay small); a transaction shows a
+ * zero-count train for the others.
+ */
 export class Train implements RetransmitTrain {
   count = 0;
   readonly intervals: IntervalCheck[] = [];
-  private last: PacketTime;
+  private lastSec: number;
+  private lastNsec: number;
 
   constructor(
     readonly kind: 'request' | 'response',
     readonly rule: RetransmitRule,
-    readonly first: MessageEntry,
-    readonly statusCode?: number,
-    readonly toTag?: string,
+    private readonly table: MessageTable,
+    /** Seq of the first copy. */
+    readonly firstSeq: number,
   ) {
-    this.last = first.message;
+    this.lastSec = table.tsSec(firstSeq);
+    this.lastNsec = table.tsNsec(firstSeq);
+  }
+
+  get first(): MessageEntry {
+    return storedEntry(this.table, this.firstSeq);
+  }
+  get statusCode(): number | undefined {
+    return this.table.statusCode(this.firstSeq);
+  }
+  /** Read again from the first copy (trains are looked at rarely, rows are many). */
+  get toTag(): string | undefined {
+    return this.kind === 'response' ? new StoredMessage(this.table, this.firstSeq).toTag : undefined;
   }
 
   /** Records one more copy seen at `ts`. */
   resend(ts: PacketTime, afterProvisional: boolean): void {
     this.count++;
-    const intervalMs = diffMs(this.last, ts);
-    this.last = { tsSec: ts.tsSec, tsNsec: ts.tsNsec };
+    const intervalMs = diffMs({ tsSec: this.lastSec, tsNsec: this.lastNsec }, ts);
+    this.lastSec = ts.tsSec;
+    this.lastNsec = ts.tsNsec;
     const expectedMs = expectedIntervalMs(this.rule, this.count, afterProvisional);
     if (expectedMs !== undefined) this.intervals.push({ intervalMs, expectedMs, withinTolerance: withinTolerance(intervalMs, expectedMs) });
     else if (this.rule === 'reliable') this.intervals.push({ intervalMs, withinTolerance: false });

@@ -179,6 +179,9 @@ export interface CallRecord {
   /** A 181 Call Is Being Forwarded was seen (state stays RINGING; see call-state.ts). */
   readonly forwarded: boolean;
   readonly messageCount: number;
+  /** Message seqs in capture order (cheap: no objects made). */
+  readonly messageSeqs: readonly number[];
+  /** The messages as entries, made on demand: prefer messageSeqs + CallCorrelator.entry(). */
   readonly messages: readonly MessageEntry[];
   readonly dialogs: readonly DialogRecord[];
   readonly transactions: readonly TransactionRecord[];

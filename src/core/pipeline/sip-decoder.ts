@@ -4,7 +4,7 @@
  * (stream reassembly) / SCTP → HEP, WebSocket or plain SIP framing → lazy SIP message view.
  * Pure: no I/O, no clock; every timeout runs on packet time.
  */
-import type { CaptureRecord } from '../capture/record.js';
+import { ChunkRecord, type CaptureRecord } from '../capture/record.js';
 import { DiagnosticCounter, type Diagnostic, type DiagnosticSink } from '../diagnostics.js';
 import { NetDecoder } from '../net/net-decoder.js';
 import type { TransportSegment } from '../net/segment.js';
@@ -18,7 +18,12 @@ import type { WebSocketMessage } from '../net/websocket.js';
 import { createStreamConsumer, type StreamConsumer } from './stream-consumers.js';
 
 export interface SipDecoderEvents {
-  onMessage(message: SipMessage): void;
+  /**
+   * A parsed message. `payloadAt` is the capture offset of message.raw's bytes when they are
+   * verbatim in the capture (one record, not reassembled, decompressed or unmasked), else -1:
+   * a consumer may then keep that offset instead of the bytes.
+   */
+  onMessage(message: SipMessage, payloadAt: number): void;
   /** UDP segments that carried no SIP (RTP/RTCP candidates for media correlation). */
   onOtherUdp?(segment: TransportSegment): void;
   onDiagnostic?: DiagnosticSink;
@@ -37,6 +42,15 @@ function mayStartSip(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x0d || c === 0x0a;
 }
 
+export interface SipDecoderOptions {
+  /**
+   * false: message.raw may be a view into the reader's chunk, valid only during onMessage
+   * (consumers that keep bytes copy them). Saves a copy per message for consumers that keep
+   * offsets or nothing. Default true: every message owns its bytes.
+   */
+  readonly ownBytes?: boolean;
+}
+
 export class SipDecoder {
   readonly diagnostics = new DiagnosticCounter();
   readonly stats: SipDecoderStats = { records: 0, segments: 0, messages: 0, malformed: 0, tlsBytes: 0 };
@@ -46,8 +60,18 @@ export class SipDecoder {
   private readonly consumers = new Map<number, StreamConsumer>();
   private readonly report: DiagnosticSink;
   private readonly onSegment = (seg: TransportSegment): void => this.segment(seg);
+  private readonly ownBytes: boolean;
+  /** The record being decoded: its bytes' ArrayBuffer, absolute range and capture offset. */
+  private recBuffer: ArrayBufferLike | undefined;
+  private recStart = 0;
+  private recEnd = 0;
+  private recFileOffset = 0;
 
-  constructor(private readonly events: SipDecoderEvents) {
+  constructor(
+    private readonly events: SipDecoderEvents,
+    options: SipDecoderOptions = {},
+  ) {
+    this.ownBytes = options.ownBytes ?? true;
     const counter = this.diagnostics.sink;
     const forward = events.onDiagnostic;
     this.report = forward ? (d) => (counter(d), forward(d)) : counter;
@@ -73,7 +97,26 @@ export class SipDecoder {
   /** Feeds one capture record. */
   push(record: CaptureRecord): void {
     this.stats.records++;
+    if (record instanceof ChunkRecord) {
+      // read the chunk fields: `data` would make a view per record
+      this.recBuffer = record.chunk.buffer;
+      this.recStart = record.chunk.byteOffset + record.dataStart;
+      this.recEnd = record.chunk.byteOffset + record.dataEnd;
+    } else {
+      this.recBuffer = record.data.buffer;
+      this.recStart = record.data.byteOffset;
+      this.recEnd = this.recStart + record.data.length;
+    }
+    this.recFileOffset = record.fileOffset;
     this.net.decode(record, this.onSegment);
+    this.recBuffer = undefined;
+  }
+
+  /** Capture offset of `view` when it lies inside the record being decoded, else -1. */
+  private positionOf(view: Buffer): number {
+    if (view.buffer !== this.recBuffer) return -1;
+    const at = view.byteOffset;
+    return at >= this.recStart && at + view.length <= this.recEnd ? this.recFileOffset + (at - this.recStart) : -1;
   }
 
   /** End of input: flushes fragments, TCP streams and partial messages (nothing silently lost). */
@@ -112,8 +155,13 @@ export class SipDecoder {
     const found = frameDatagram(payload, seg.frame);
     if (found.length === 0) return false;
     const origin = originOf(seg, transport);
-    for (const d of found) this.emit(Buffer.from(d.bytes), origin, d.diagnostics);
+    for (const d of found) this.emitView(d.bytes, origin, d.diagnostics);
     return true;
+  }
+
+  /** A message found in place (a view): its capture position, and a copy when bytes are owned. */
+  private emitView(view: Buffer, origin: SipOrigin, diagnostics: readonly Diagnostic[]): void {
+    this.emit(this.ownBytes ? Buffer.from(view) : view, origin, diagnostics, this.positionOf(view));
   }
 
   /** HEP packet (UDP datagram or one packet of a HEP TCP stream). */
@@ -122,22 +170,22 @@ export class SipDecoder {
     if (!h) return false;
     if (!isHepSip(h)) return true; // LOG, RTCP-JSON, …: HEP, but not SIP
     const origin = hepSipOrigin(h, carrier);
-    for (const d of frameDatagram(h.payload, carrier.frame)) this.emit(Buffer.from(d.bytes), origin, d.diagnostics);
+    for (const d of frameDatagram(h.payload, carrier.frame)) this.emitView(d.bytes, origin, d.diagnostics);
     return true;
   }
 
-  private emit(raw: Buffer, origin: SipOrigin, diagnostics: readonly Diagnostic[]): void {
+  private emit(raw: Buffer, origin: SipOrigin, diagnostics: readonly Diagnostic[], payloadAt: number): void {
     const msg = parseSipMessage(raw, origin, diagnostics);
     this.stats.messages++;
     if (msg.malformed) this.stats.malformed++;
-    this.events.onMessage(msg);
+    this.events.onMessage(msg, payloadAt);
   }
 
   private consumerFor(s: TcpStreamInfo, first: Buffer): StreamConsumer {
     let c = this.consumers.get(s.id);
     if (c) return c;
     c = createStreamConsumer(first, {
-      onSipMessage: (m) => this.emit(m.bytes, streamOrigin(s, m, 'tcp'), m.diagnostics),
+      onSipMessage: (m) => this.emit(m.bytes, streamOrigin(s, m, 'tcp'), m.diagnostics, m.inPlace !== undefined ? this.positionOf(m.inPlace) : -1),
       onWebSocketMessage: (m) => this.webSocketMessage(s, m),
       onHepPacket: (p, chunk) => this.hep(p, chunk, true),
       onTlsBytes: (n) => {
@@ -160,7 +208,7 @@ export class SipDecoder {
     }
     for (const d of found) {
       const owned = d.bytes.length === m.data.length ? m.data : Buffer.from(d.bytes);
-      this.emit(owned, origin, [...m.diagnostics, ...d.diagnostics]);
+      this.emit(owned, origin, [...m.diagnostics, ...d.diagnostics], -1);
     }
   }
 }

@@ -44,6 +44,11 @@ export interface FramedMessage {
   readonly diagnostics: readonly Diagnostic[];
   /** True when the message is cut short or its framing headers are broken. */
   readonly malformed: boolean;
+  /**
+   * The same bytes where they were framed, when that was in place in the pushed chunk (a view
+   * valid only during the callback): lets the caller find them in the capture again.
+   */
+  readonly inPlace?: Buffer;
 }
 
 /** Diagnostics that mean the message is damaged (others are recorded leniencies). */
@@ -498,6 +503,7 @@ export class SipStreamFramer {
       if (s.absEnd >= endAbs) break;
     }
     const diagnostics = this.msgDiags;
+    const inPlace = work !== this.store && copied === copy.length ? work.subarray(from, from + copied) : undefined;
     const message: FramedMessage = {
       bytes,
       frame: last?.deliveredFrame ?? 0,
@@ -509,6 +515,7 @@ export class SipStreamFramer {
       contentLength: this.state === State.Body ? this.contentLength : undefined,
       diagnostics,
       malformed: isMalformed(diagnostics),
+      ...(inPlace !== undefined ? { inPlace } : {}),
     };
     this.msgDiags = [];
     this.contentLength = undefined;

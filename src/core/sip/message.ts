@@ -7,7 +7,7 @@
  * diagnostic on the message, and the message is always returned.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import { classifyHeaderName, EagerHeader, headerNameKey } from './header-names.js';
+import { bytesEqualIgnoreCase, classifyHeaderName, compactLetterOf, EagerHeader, headerNameKey } from './header-names.js';
 import { findHeaderParam, type ByteRange } from './params.js';
 import { matchStartLine } from './start-line.js';
 import type { SipHeader, SipMessage, SipOrigin } from './types.js';
@@ -429,6 +429,11 @@ class ParsedSipMessage implements SipMessage {
    */
   header(name: string): string | undefined {
     const key = headerNameKey(name);
+    if (this.headerCache === undefined) {
+      // One header wanted: scan the names and decode only the matching value.
+      const found = findHeaderValue(this.raw, this.headerStart, this.headerEnd, wantedName(key));
+      if (found !== FOLDED) return found;
+    }
     const hs = this.headerCache ?? decodeHeaders(this.raw, this.headerStart, this.headerEnd);
     for (let i = 0; i < hs.length; i++) if (headerNameKey(hs[i]!.name) === key) return hs[i]!.value;
     return undefined;
@@ -474,6 +479,59 @@ class ParsedSipMessage implements SipMessage {
       bodyLength: this.raw.length - this.bodyStart,
     };
   }
+}
+
+/** A header name to look for: lower-case long form bytes and its compact letter (or -1). */
+interface WantedName {
+  readonly long: Uint8Array;
+  readonly compact: number;
+}
+
+const wantedNames = new Map<string, WantedName>();
+/** Distinct names remembered (views ask for a few dozen; a bound keeps odd callers harmless). */
+const MAX_WANTED_NAMES = 256;
+
+function wantedName(key: string): WantedName {
+  let w = wantedNames.get(key);
+  if (w === undefined) {
+    const letter = compactLetterOf(key);
+    w = { long: Buffer.from(key, 'latin1'), compact: letter === undefined ? -1 : letter.charCodeAt(0) };
+    if (wantedNames.size < MAX_WANTED_NAMES) wantedNames.set(key, w);
+  }
+  return w;
+}
+
+/** findHeaderValue's answer when the matching header is folded: decode the full list instead. */
+const FOLDED = '\0folded';
+
+/**
+ * The first value of header `w` in raw[start..end) (trimmed), undefined when absent, FOLDED
+ * when that header continues on a folded line (RFC 3261 §7.3.1; the full decoder joins it).
+ */
+function findHeaderValue(raw: Buffer, start: number, end: number, w: WantedName): string | undefined {
+  let pos = start;
+  while (pos < end) {
+    let lf = raw.indexOf(LF, pos);
+    if (lf < 0 || lf >= end) lf = end;
+    const first = raw[pos]!;
+    if (first !== SP && first !== HT) {
+      let i = pos;
+      while (i < lf && NAME_STOP[raw[i]!] === 0) i++;
+      const nameEnd = i;
+      const n = nameEnd - pos;
+      if (n === w.long.length ? bytesEqualIgnoreCase(raw, pos, nameEnd, w.long) : n === 1 && (raw[pos]! | 0x20) === w.compact) {
+        while (i < lf && (raw[i] === SP || raw[i] === HT)) i++;
+        if (i < lf && raw[i] === COLON) {
+          if (lf + 1 < end && (raw[lf + 1] === SP || raw[lf + 1] === HT)) return FOLDED;
+          let lineEnd = lf;
+          if (lineEnd > i && raw[lineEnd - 1] === CR) lineEnd--;
+          return decodeTrimmed(raw, i + 1, lineEnd);
+        }
+      }
+    }
+    pos = lf + 1;
+  }
+  return undefined;
 }
 
 /** Header parameter `lowerName` of the value buf[start..end) (utf8), or undefined. */

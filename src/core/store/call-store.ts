@@ -10,6 +10,7 @@
  *   results per (version, filter, sort), so scrolling a 120 000-call list re-sorts nothing.
  */
 import { CALL_STATES } from '../correlate/call-state.js';
+import type { MessageTable } from '../correlate/message-table.js';
 import type { CallRecord, MessageEntry } from '../correlate/types.js';
 import type { RtpStreamSummary } from '../rtp/types.js';
 import { attribute, callRow, compareStrings, type AttrValue, type CallAttribute, type CallRow } from './attributes.js';
@@ -20,6 +21,10 @@ import { epochMs } from './format.js';
 export interface CallSource {
   readonly version: number;
   calls(): readonly CallRecord[];
+  /** Message by seq, made on demand. */
+  entry(seq: number): MessageEntry | undefined;
+  /** The message rows (seq 1..count), read for the per-method counters. */
+  readonly table: Pick<MessageTable, 'count' | 'isRequest' | 'method' | 'statusCode'>;
 }
 
 /** What the store reads media from. Without `version`, every `notify()` counts as a change. */
@@ -134,9 +139,7 @@ export class CallStore {
   // Kept across versions: values that depend only on a call's first message.
   private readonly fixedValues = new Map<string, AttrValue[]>();
   private readonly compiled = new Map<string, CallPredicate>();
-  // Message index by seq, grown incrementally (messages are only ever appended to calls).
-  private readonly bySeq: (MessageEntry | undefined)[] = [];
-  private readonly indexedPerCall: number[] = [];
+  // Message counters, grown incrementally (rows are only ever appended).
   private readonly requestCounts = new Map<string, number>();
   private readonly responseCounts = new Map<string, number>();
   private messageTotal = 0;
@@ -189,8 +192,7 @@ export class CallStore {
 
   /** Message by its correlator seq (1-based, stable). */
   message(seq: number): MessageEntry | undefined {
-    this.indexMessages();
-    return this.bySeq[seq - 1];
+    return this.source.entry(seq);
   }
 
   /** Epoch ms of the first message (what `+10s` in --since/--until counts from). */
@@ -351,27 +353,23 @@ export class CallStore {
     this.statsCache = undefined;
   }
 
-  /** Indexes messages added since the last call (per call, only the new tail). */
+  /** Counts messages added since the last call (rows are appended in seq order). */
   private indexMessages(): void {
     if (this.indexedAtSource === this.source.version) return;
     this.indexedAtSource = this.source.version;
-    const calls = this.source.calls();
-    for (let c = 0; c < calls.length; c++) {
-      const msgs = calls[c]!.messages;
-      for (let i = this.indexedPerCall[c] ?? 0; i < msgs.length; i++) {
-        const e = msgs[i]!;
-        this.bySeq[e.seq - 1] = e;
-        this.messageTotal++;
-        const m = e.message;
-        if (m.isRequest) {
-          const k = m.method ?? '';
-          this.requestCounts.set(k, (this.requestCounts.get(k) ?? 0) + 1);
-        } else if (m.statusCode !== undefined) {
-          const k = `${Math.floor(m.statusCode / 100)}xx`;
-          this.responseCounts.set(k, (this.responseCounts.get(k) ?? 0) + 1);
-        }
+    const t = this.source.table;
+    for (let seq = this.messageTotal + 1; seq <= t.count; seq++) {
+      this.messageTotal = seq;
+      if (t.isRequest(seq)) {
+        const k = t.method(seq) ?? '';
+        this.requestCounts.set(k, (this.requestCounts.get(k) ?? 0) + 1);
+      } else {
+        const code = t.statusCode(seq);
+        if (code === undefined) continue;
+        const k = `${Math.floor(code / 100)}xx`;
+        this.responseCounts.set(k, (this.responseCounts.get(k) ?? 0) + 1);
       }
-      this.indexedPerCall[c] = msgs.length;
     }
   }
+
 }
