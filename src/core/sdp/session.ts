@@ -1,20 +1,23 @@
 /**
  * SDP (RFC 4566 / RFC 8866) read into what media correlation and the views need: per m= line
  * the address and ports media goes to, the payload formats with their codecs, the direction,
- * RTCP port and whether SRTP is used. Parsing is sdp-transform's (a grammar table that keeps
- * unknown lines); the m= line is read here too because sdp-transform drops `port/count` forms.
+ * RTCP port and whether SRTP is used. sdp-reader.ts reads the lines in one pass over the bytes
+ * (the correlator asks for the SDP of every SIP message that carries one); this file gives
+ * them meaning: defaults, inheritance from the session level, labels.
  */
-import { parse as parseSdpText } from 'sdp-transform';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { SipMessage } from '../sip/types.js';
 import { normalizeConnectionAddress } from './address.js';
 import { findSdpBody } from './body.js';
+import { readSdpBytes, readSdpText, type MediaDirection, type SdpLines, type SdpMediaLine, type SdpMediaSection } from './sdp-reader.js';
 import { defaultClockRate, staticPayload, type PayloadFormat } from './static-payloads.js';
 
-/** RFC 3264 §5.1 / RFC 4566 §6 media directions. */
-export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export type { MediaDirection } from './sdp-reader.js';
 
-/** SDP bodies larger than this are not parsed (a real SDP is a few KB; this bounds regex work). */
+/**
+ * SDP bodies longer than this (in UTF-16 code units of their UTF-8 decoding, as before) are
+ * not parsed: a real SDP is a few KB; this bounds the work one message can cost.
+ */
 export const MAX_SDP_BYTES = 64 * 1024;
 
 export interface SdpMedia {
@@ -74,99 +77,110 @@ export interface SdpSession {
   readonly label: string;
 }
 
-const M_LINE = /^m=(\S+)[ \t]+(\d+)(?:\/(\d+))?[ \t]+(\S+)(?:[ \t]+(.*))?$/;
+function diagnose(report: DiagnosticSink | undefined, frame: number | undefined, code: string, detail: string): void {
+  report?.(frame !== undefined ? { code, frame, detail } : { code, detail });
+}
 
 /** Parses SDP text. Never throws; returns undefined (and reports SDP_UNPARSABLE) for what is not SDP. */
 export function parseSdp(text: string, report?: DiagnosticSink, frame?: number): SdpSession | undefined {
-  const diag = (code: string, detail?: string): void => {
-    if (!report) return;
-    report({ code, ...(frame !== undefined ? { frame } : {}), ...(detail !== undefined ? { detail } : {}) });
-  };
   if (text.length > MAX_SDP_BYTES) {
-    diag('SDP_UNPARSABLE', `body of ${text.length} bytes exceeds MAX_SDP_BYTES`);
+    diagnose(report, frame, 'SDP_UNPARSABLE', `body of ${text.length} bytes exceeds MAX_SDP_BYTES`);
     return undefined;
   }
-  const lines = text.split(/\r\n|\r|\n/);
-  const mLines: string[] = [];
-  let hasVersion = false;
-  for (const raw of lines) {
-    const l = raw.trimStart();
-    if (l.startsWith('v=')) hasVersion = true;
-    else if (l.startsWith('m=')) mLines.push(l.trimEnd());
-  }
-  if (!hasVersion) {
-    diag('SDP_UNPARSABLE', 'no v= line');
-    return undefined;
-  }
-  let parsed: ReturnType<typeof parseSdpText>;
-  try {
-    // sdp-transform only reads lines that start exactly with `x=`; leading blanks are lenience we add.
-    parsed = parseSdpText(lines.map((l) => l.trimStart()).join('\r\n'));
-  } catch (e) {
-    diag('SDP_UNPARSABLE', e instanceof Error ? e.message : 'parser error');
-    return undefined;
-  }
-  const sessionAddress = normalizeConnectionAddress(parsed.connection?.ip ?? '');
-  const sessionDirection: MediaDirection = parsed.direction ?? 'sendrecv';
-  const media: SdpMedia[] = [];
-  const parsedMedia = parsed.media ?? [];
-  for (let i = 0; i < mLines.length; i++) {
-    const m = M_LINE.exec(mLines[i]!);
-    const pm = parsedMedia[i];
-    if (!m || !pm) {
-      diag('SDP_BAD_MEDIA_LINE', `m= line ${i + 1}`);
-      continue;
-    }
-    media.push(readMedia(i, m, pm, sessionAddress, sessionDirection));
-  }
-  const enabled = media.filter((m) => !m.disabled);
-  const hold = enabled.length > 0 && enabled.every((m) => m.holdAddress || m.direction !== 'sendrecv');
-  const o = parsed.origin;
-  const session: SdpSession = {
-    ...(o
-      ? {
-          origin: {
-            username: String(o.username ?? ''),
-            sessionId: String(o.sessionId ?? ''),
-            sessionVersion: Number(o.sessionVersion),
-            address: String(o.address ?? ''),
-          },
-        }
-      : {}),
-    sessionName: typeof parsed.name === 'string' ? parsed.name : '',
-    address: sessionAddress,
-    media,
-    hold,
-    label: media.map((m) => m.label).join(' | '),
-  };
-  return session;
+  return sessionOf(readSdpText(text), report, frame);
 }
 
-type ParsedMedia = ReturnType<typeof parseSdpText>['media'][number];
+/**
+ * Parses an SDP body as bytes (UTF-8, RFC 8866 §5). Same result as parseSdp on the body's
+ * UTF-8 decoding, without decoding more than the values kept. Never throws.
+ */
+export function parseSdpBytes(body: Buffer, report?: DiagnosticSink, frame?: number): SdpSession | undefined {
+  // UTF-8 never decodes to more UTF-16 units than it has bytes: only a longer body needs its length.
+  if (body.length > MAX_SDP_BYTES) {
+    const length = body.toString('utf8').length;
+    if (length > MAX_SDP_BYTES) {
+      diagnose(report, frame, 'SDP_UNPARSABLE', `body of ${length} bytes exceeds MAX_SDP_BYTES`);
+      return undefined;
+    }
+  }
+  return sessionOf(readSdpBytes(body), report, frame);
+}
 
-function readMedia(index: number, m: RegExpExecArray, pm: ParsedMedia, sessionAddress: string, sessionDirection: MediaDirection): SdpMedia {
-  const type = m[1]!;
-  const port = Number(m[2]);
-  const protocol = m[4]!;
-  const formats = (m[5] ?? '').split(/[ \t]+/).filter((f) => f !== '');
-  const mediaAddressRaw = pm.connection?.ip;
-  const address = mediaAddressRaw !== undefined ? normalizeConnectionAddress(mediaAddressRaw) : sessionAddress;
+function sessionOf(lines: SdpLines, report: DiagnosticSink | undefined, frame: number | undefined): SdpSession | undefined {
+  if (!lines.hasVersion) {
+    diagnose(report, frame, 'SDP_UNPARSABLE', 'no v= line');
+    return undefined;
+  }
+  const sessionAddress = normalizeConnectionAddress(lines.connection ?? '');
+  const sessionDirection: MediaDirection = lines.direction ?? 'sendrecv';
+  const media: SdpMedia[] = [];
+  const sections = lines.media;
+  for (let i = 0; i < sections.length; i++) {
+    const section = sections[i]!;
+    const mLine = section.mLine;
+    if (!mLine) {
+      diagnose(report, frame, 'SDP_BAD_MEDIA_LINE', `m= line ${i + 1}`);
+      continue;
+    }
+    media.push(readMedia(i, mLine, section, sessionAddress, sessionDirection));
+  }
+  let label = '';
+  let enabled = 0;
+  let held = 0;
+  for (let i = 0; i < media.length; i++) {
+    const m = media[i]!;
+    label = i === 0 ? m.label : `${label} | ${m.label}`;
+    if (m.disabled) continue;
+    enabled++;
+    if (m.holdAddress || m.direction !== 'sendrecv') held++;
+  }
+  // Every enabled media is held (RFC 3264 §8.4 direction, or RFC 2543 c=0.0.0.0).
+  const hold = enabled > 0 && held === enabled;
+  const sessionName = sessionNameOf(lines.sessionName);
+  // Object literals of fixed shape (no spreads: V8 builds spread results slowly); key order is
+  // part of the result (JSON output), so origin comes first when present.
+  const origin = lines.origin; // a fresh object per parse, of SdpOrigin's shape
+  return origin
+    ? { origin, sessionName, address: sessionAddress, media, hold, label }
+    : { sessionName, address: sessionAddress, media, hold, label };
+}
+
+/**
+ * The s= value, except that one that reads back as a JavaScript number (`s=0`, `s=-1`,
+ * `s=NaN`) gives '': the sdp-transform parser siptrace used before turned such values into
+ * numbers and they were dropped. Kept so results stay the same as before.
+ */
+function sessionNameOf(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  return String(Number(raw)) === raw ? '' : raw;
+}
+
+function readMedia(index: number, mLine: SdpMediaLine, section: SdpMediaSection, sessionAddress: string, sessionDirection: MediaDirection): SdpMedia {
+  const { type, port, protocol, formats } = mLine;
+  const address = section.connection !== undefined ? normalizeConnectionAddress(section.connection) : sessionAddress;
   const upper = protocol.toUpperCase();
   const isRtp = upper.includes('RTP/');
-  const crypto = (pm.crypto?.length ?? 0) > 0;
+  const crypto = section.crypto;
   const srtp = upper.includes('SAVP') || crypto;
   const payloads: PayloadFormat[] = [];
   let telephoneEventPt: number | undefined;
   if (isRtp) {
+    const maps = section.rtpmaps;
     for (const f of formats) {
       const pt = Number(f);
       if (!Number.isInteger(pt) || pt < 0 || pt > 127) continue;
-      const map = pm.rtp?.find((r) => r.payload === pt);
+      let map;
+      for (let k = 0; k < maps.length; k++) {
+        if (maps[k]!.payloadType === pt) {
+          map = maps[k]!;
+          break;
+        }
+      }
       let p: PayloadFormat;
       if (map) {
-        const name = String(map.codec);
-        const rate = typeof map.rate === 'number' && map.rate > 0 ? map.rate : defaultClockRate(name);
-        const ch = Number(map.encoding);
+        const name = map.encodingName;
+        const rate = map.clockRate !== undefined && map.clockRate > 0 ? map.clockRate : defaultClockRate(name);
+        const ch = map.encodingParams;
         p = Number.isInteger(ch) && ch > 0 ? { payloadType: pt, name, clockRate: rate, channels: ch } : { payloadType: pt, name, clockRate: rate };
       } else {
         p = staticPayload(pt) ?? { payloadType: pt, name: String(pt), clockRate: 0 };
@@ -175,39 +189,38 @@ function readMedia(index: number, m: RegExpExecArray, pm: ParsedMedia, sessionAd
       if (telephoneEventPt === undefined && p.name.toLowerCase() === 'telephone-event') telephoneEventPt = pt;
     }
   }
-  const direction: MediaDirection = pm.direction ?? sessionDirection;
-  const rtcpMux = pm.rtcpMux !== undefined;
+  const direction: MediaDirection = section.direction ?? sessionDirection;
+  const rtcpMux = section.rtcpMux;
   let rtcpAddress = address;
   let rtcpPort = rtcpMux ? port : port + 1;
-  if (pm.rtcp && typeof pm.rtcp.port === 'number') {
-    rtcpPort = pm.rtcp.port;
-    if (pm.rtcp.address) rtcpAddress = normalizeConnectionAddress(String(pm.rtcp.address)) || address;
+  if (section.rtcpPort !== undefined) {
+    rtcpPort = section.rtcpPort;
+    if (section.rtcpAddress) rtcpAddress = normalizeConnectionAddress(section.rtcpAddress) || address;
   }
   const disabled = port === 0;
   const holdAddress = address === '0.0.0.0' || address === '::';
   const ipVersion = address === '' ? undefined : address.includes(':') ? 6 : 4;
-  return {
-    index,
-    type,
-    port,
-    protocol,
-    formats,
-    address,
-    ...(ipVersion !== undefined ? { ipVersion } : {}),
-    payloads,
-    ...(telephoneEventPt !== undefined ? { telephoneEventPt } : {}),
-    direction,
-    disabled,
-    holdAddress,
-    rtcpAddress,
-    rtcpPort,
-    rtcpMux,
-    isRtp,
-    srtp,
-    crypto,
-    label: mediaLabel(type, isRtp, payloads, formats, direction, disabled, holdAddress, srtp),
-  };
+  const label = mediaLabel(type, isRtp, payloads, formats, direction, disabled, holdAddress, srtp);
+  // Built key by key in SdpMedia's order (no spreads: see sessionOf); the optional keys are
+  // present only when set, as before.
+  const media: Partial<Mutable<SdpMedia>> = { index, type, port, protocol, formats, address };
+  if (ipVersion !== undefined) media.ipVersion = ipVersion;
+  media.payloads = payloads;
+  if (telephoneEventPt !== undefined) media.telephoneEventPt = telephoneEventPt;
+  media.direction = direction;
+  media.disabled = disabled;
+  media.holdAddress = holdAddress;
+  media.rtcpAddress = rtcpAddress;
+  media.rtcpPort = rtcpPort;
+  media.rtcpMux = rtcpMux;
+  media.isRtp = isRtp;
+  media.srtp = srtp;
+  media.crypto = crypto;
+  media.label = label;
+  return media as SdpMedia;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function mediaLabel(
   type: string,
@@ -245,10 +258,7 @@ export function sdpOfMessage(msg: SipMessage, report?: DiagnosticSink): SdpSessi
   if (hit !== undefined) return hit ?? undefined;
   const body = findSdpBody(msg);
   let session: SdpSession | undefined;
-  if (body) {
-    // Not the hot path: one SDP per offer/answer. UTF-8 because a=/s=/i= may carry it (RFC 4566 §5).
-    session = parseSdp(body.toString('utf8'), report, msg.frame);
-  }
+  if (body) session = parseSdpBytes(body, report, msg.frame);
   cache.set(msg, session ?? null);
   return session;
 }
