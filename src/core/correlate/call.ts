@@ -23,7 +23,7 @@ import { StoredMessage, storedEntry } from './stored-message.js';
 import { parseParty } from './name-addr.js';
 import { rejectionDetail } from './reason-header.js';
 import { diffMs, timeOf } from './time.js';
-import { TransactionTable, transactionKey, type TransactionImpl } from './transactions.js';
+import { TransactionTable, transactionKey, type TransactionImpl, type TxnContext } from './transactions.js';
 import type {
   CallRecord,
   CallTimings,
@@ -66,6 +66,7 @@ export class CallImpl implements CallRecord {
   version = 0;
 
   private readonly txns: TransactionTable;
+  private readonly table: MessageTable;
   private readonly dialogTable = new DialogTable();
   /** The first message was out of dialog (no To tag on a request; responses count as such). */
   private readonly firstInitial: boolean;
@@ -89,10 +90,11 @@ export class CallImpl implements CallRecord {
     readonly callId: string,
     first: SipMessage,
     firstSeq: number,
-    private readonly table: MessageTable,
+    ctx: TxnContext,
     private readonly schedule: ScheduleTimeout,
   ) {
-    this.txns = new TransactionTable(table);
+    this.table = ctx.table;
+    this.txns = new TransactionTable(ctx);
     this.firstMethod = (first.isRequest ? first.method ?? first.cseqMethod : first.cseqMethod || first.method || '').toUpperCase();
     this.fromValue = first.header('From');
     this.fromTagValue = first.fromTag;
@@ -206,7 +208,7 @@ export class CallImpl implements CallRecord {
     const dialog = this.dialogTable.forRequest(msg, txn, invite);
     if (txn.dialogIndex === 0) txn.dialogIndex = dialog.index;
     if (key.method === 'ACK' && invite === undefined) invite = this.txns.inviteByCseq(msg.cseqNumber, dialog.index);
-    if (invite !== undefined && invite !== txn) {
+    if (invite !== undefined && invite.row !== txn.row) {
       txn.inviteIndex = invite.index;
       if (key.method === 'CANCEL') invite.cancelIndex ??= txn.index;
       else invite.ackIndex ??= txn.index;
@@ -285,7 +287,7 @@ export class CallImpl implements CallRecord {
       return;
     }
     if (txn.method === 'CANCEL') {
-      const invite = txn.inviteIndex !== undefined ? this.txns.list[txn.inviteIndex - 1] : undefined;
+      const invite = txn.inviteIndex !== undefined ? this.txns.at(txn.inviteIndex) : undefined;
       if (code >= 200 && code < 300 && (invite === undefined || invite.initial)) this.state = stateOnCancelAnswered(this.state) ?? this.state;
       return;
     }

@@ -10,7 +10,7 @@ import { TRANSACTION_TIMEOUT_MS } from './retransmit.js';
 import { storedEntry } from './stored-message.js';
 import { diffMs } from './time.js';
 import { DeadlineQueue } from './timer-queue.js';
-import type { TransactionImpl } from './transactions.js';
+import { TxnContext, type TransactionImpl } from './transactions.js';
 import type { CallRecord, MessageEntry, PacketTime } from './types.js';
 
 /** Headers that name the A-leg's Call-ID in a B-leg (sngrep's `sip.xcid` default, Homer's X-CID). */
@@ -54,10 +54,13 @@ export class CallCorrelator {
 
   /** Every message placed so far, one compact row each. */
   readonly table: MessageTable;
+  /** Every transaction, one compact row each. */
+  private readonly txnContext: TxnContext;
 
   constructor(options: CorrelatorOptions = {}) {
     this.relatedHeaders = options.relatedCallHeaders ?? DEFAULT_RELATED_CALL_HEADERS;
     this.table = new MessageTable(options.payloadReader, (i) => this.list[i - 1]?.callId ?? '');
+    this.txnContext = new TxnContext(this.table);
   }
 
   /** Bumps on every change to any call. */
@@ -79,7 +82,7 @@ export class CallCorrelator {
     this.seq++;
     let call = this.byCallId.get(msg.callId);
     if (call === undefined) {
-      call = new CallImpl(this.list.length + 1, msg.callId, msg, this.seq, this.table, (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t }));
+      call = new CallImpl(this.list.length + 1, msg.callId, msg, this.seq, this.txnContext, (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t }));
       this.list.push(call);
       this.byCallId.set(msg.callId, call);
       this.resolvePendingRelated(call);

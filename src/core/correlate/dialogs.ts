@@ -51,13 +51,15 @@ function pairKey(a: string, b: string): string {
 export const DIALOG_SCAN_LIMIT = 16;
 
 export class DialogTable {
-  readonly list: DialogImpl[] = [];
+  list: DialogImpl[] = [];
   /** Tag pair → dialog, made only for calls with many dialogs (most have one or two). */
   private byPairIndex?: Map<string, DialogImpl>;
 
   private create(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
     const d = new DialogImpl(this.list.length + 1, fromTag, method, creator, state);
-    this.list.push(d);
+    // exact-size while short (a pushed array reserves 17 slots; most calls have one dialog)
+    if (this.list.length < DIALOG_SCAN_LIMIT) this.list = this.list.concat(d);
+    else this.list.push(d);
     if (toTag === undefined) {
       this.pendingFor(fromTag)?.clearPending();
       d.pending = true;

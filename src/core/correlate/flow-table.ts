@@ -22,12 +22,30 @@ export interface MessageFlow extends FlowFields {
   readonly dstEndpoint: Endpoint;
 }
 
+/** Flows remembered for the field-compare fast path (a proxy trace alternates among a few). */
+const RECENT_FLOWS = 8;
+
 export class FlowTable {
   private readonly list: MessageFlow[] = [];
+  private readonly recent: MessageFlow[] = [];
+  private recentNext = 0;
   private readonly byKey = new Map<string, MessageFlow>();
 
   /** The flow of these fields, created on first sight. */
   intern(f: FlowFields): MessageFlow {
+    // Most messages take one of a few recent flows: compare fields before building a key.
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      if (r.srcPort === f.srcPort && r.dstPort === f.dstPort && r.src === f.src && r.dst === f.dst && r.transport === f.transport) return r;
+    }
+    const flow = this.lookup(f);
+    recent[this.recentNext] = flow;
+    this.recentNext = (this.recentNext + 1) % RECENT_FLOWS;
+    return flow;
+  }
+
+  private lookup(f: FlowFields): MessageFlow {
     // The key string is short-lived (young generation); the flow and its strings are kept once.
     const key = `${f.transport}|${f.src}|${f.srcPort}|${f.dst}|${f.dstPort}`;
     let flow = this.byKey.get(key);

@@ -59,6 +59,8 @@ class Block {
   readonly flags = new Uint8Array(ROWS_PER_BLOCK);
   /** Next seq of the same call (0 = last): calls keep no array of their own. */
   readonly nextInCall = new Uint32Array(ROWS_PER_BLOCK);
+  /** Next response seq of the same transaction (0 = last). */
+  readonly nextInTxn = new Uint32Array(ROWS_PER_BLOCK);
 }
 
 export class MessageTable {
@@ -137,6 +139,13 @@ export class MessageTable {
   /** Chains `next` after `prev` in their call (prev 0: `next` is the call's first message). */
   link(prev: number, next: number): void {
     if (prev !== 0) this.block(prev).nextInCall[(prev - 1) & (ROWS_PER_BLOCK - 1)] = next;
+  }
+  /** Chains response `next` after `prev` in their transaction. */
+  linkInTxn(prev: number, next: number): void {
+    this.block(prev).nextInTxn[(prev - 1) & (ROWS_PER_BLOCK - 1)] = next;
+  }
+  nextInTxn(seq: number): number {
+    return this.block(seq).nextInTxn[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
   }
   nextInCall(seq: number): number {
     return this.block(seq).nextInCall[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;

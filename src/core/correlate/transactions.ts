@@ -11,6 +11,7 @@ import type { MessageFlow } from './flow-table.js';
 import type { MessageTable } from './message-table.js';
 import { retransmitRule, Train } from './retransmit.js';
 import { storedEntry } from './stored-message.js';
+import { TXN_INITIAL, TXN_PROVISIONAL_SEEN, TXN_RFC3261, TXN_TIMED_OUT, TxnColumns, TxnField } from './txn-columns.js';
 import type { Endpoint, MessageEntry, PacketTime, RetransmitTrain, TransactionRecord } from './types.js';
 
 /** RFC 3261 §8.1.1.7: branches of compliant elements start with this cookie. */
@@ -49,62 +50,134 @@ export function transactionKey(msg: SipMessage): TransactionKey {
 /** Transactions per call looked up by scanning; above this a key index is built. */
 export const TRANSACTION_SCAN_LIMIT = 16;
 
-const NO_SEQS: readonly number[] = Object.freeze([]);
+/** What every call's transactions share: the row columns, the message table, resend trains. */
+export class TxnContext {
+  readonly cols = new TxnColumns();
+  /** Trains of resent messages, by transaction row (most transactions have none). */
+  readonly resent = new Map<number, Train[]>();
+  constructor(readonly table: MessageTable) {}
+}
 
 /**
- * One transaction. Messages are kept as table seqs (stored-message.ts makes the entries on
- * demand); trains exist only for messages that were resent.
+ * One transaction: a view of its row (txn-columns.ts), made on demand; compare by `row` or
+ * `index`, never by identity. Messages are table seqs; trains exist only for resent messages.
  */
 export class TransactionImpl implements TransactionRecord {
-  /** Seq of the first copy of the request; 0 when only responses were captured. */
-  requestSeq = 0;
-  dialogIndex = 0;
-  /** Every response seq, resends included, in capture order (exact-size: most have 1-3). */
-  responseSeqs: readonly number[] = NO_SEQS;
-  finalResponseSeq = 0;
-  /** Trains of the messages that were resent (request and/or responses). */
-  private resent?: Train[];
-  timedOut = false;
-  inviteIndex?: number;
-  cancelIndex?: number;
-  ackIndex?: number;
-  /** A provisional response was seen (Timer B stops; Timer E moves to T2). */
-  provisionalSeen = false;
-
   constructor(
-    private readonly table: MessageTable,
-    readonly index: number,
-    /** base + NUL + method: the lookup key (holds the branch, see `branch`). */
-    readonly key: string,
-    readonly method: string,
-    readonly rfc3261: boolean,
-    readonly initial: boolean,
-    /** Seq of the message that opened it (its request, or a response when that came first). */
-    readonly openedBy: number,
+    private readonly ctx: TxnContext,
+    readonly row: number,
   ) {}
 
+  private get cols(): TxnColumns {
+    return this.ctx.cols;
+  }
+  get index(): number {
+    return this.cols.get(this.row, TxnField.Index);
+  }
+  /** base + NUL + method: the lookup key (holds the branch, see `branch`). */
+  get key(): string {
+    return this.cols.key(this.row);
+  }
+  get method(): string {
+    return this.cols.method(this.row);
+  }
+  get rfc3261(): boolean {
+    return this.cols.hasFlag(this.row, TXN_RFC3261);
+  }
+  get initial(): boolean {
+    return this.cols.hasFlag(this.row, TXN_INITIAL);
+  }
+  /** Seq of the message that opened it (its request, or a response when that came first). */
+  get openedBy(): number {
+    return this.cols.get(this.row, TxnField.OpenedBy);
+  }
+  /** Seq of the first copy of the request; 0 when only responses were captured. */
+  get requestSeq(): number {
+    return this.cols.get(this.row, TxnField.RequestSeq);
+  }
+  set requestSeq(v: number) {
+    this.cols.set(this.row, TxnField.RequestSeq, v);
+  }
+  get dialogIndex(): number {
+    return this.cols.get(this.row, TxnField.DialogIndex);
+  }
+  set dialogIndex(v: number) {
+    this.cols.set(this.row, TxnField.DialogIndex, v);
+  }
   get firstResponseSeq(): number {
-    return this.responseSeqs[0] ?? 0;
+    return this.cols.get(this.row, TxnField.FirstResponseSeq);
+  }
+  get finalResponseSeq(): number {
+    return this.cols.get(this.row, TxnField.FinalResponseSeq);
+  }
+  set finalResponseSeq(v: number) {
+    this.cols.set(this.row, TxnField.FinalResponseSeq, v);
+  }
+  get timedOut(): boolean {
+    return this.cols.hasFlag(this.row, TXN_TIMED_OUT);
+  }
+  set timedOut(v: boolean) {
+    this.cols.setFlag(this.row, TXN_TIMED_OUT, v);
+  }
+  /** A provisional response was seen (Timer B stops; Timer E moves to T2). */
+  get provisionalSeen(): boolean {
+    return this.cols.hasFlag(this.row, TXN_PROVISIONAL_SEEN);
+  }
+  set provisionalSeen(v: boolean) {
+    this.cols.setFlag(this.row, TXN_PROVISIONAL_SEEN, v);
+  }
+  get inviteIndex(): number | undefined {
+    return this.optional(TxnField.InviteIndex);
+  }
+  set inviteIndex(v: number | undefined) {
+    this.cols.set(this.row, TxnField.InviteIndex, v ?? 0);
+  }
+  get cancelIndex(): number | undefined {
+    return this.optional(TxnField.CancelIndex);
+  }
+  set cancelIndex(v: number | undefined) {
+    this.cols.set(this.row, TxnField.CancelIndex, v ?? 0);
+  }
+  get ackIndex(): number | undefined {
+    return this.optional(TxnField.AckIndex);
+  }
+  set ackIndex(v: number | undefined) {
+    this.cols.set(this.row, TxnField.AckIndex, v ?? 0);
+  }
+  private optional(f: TxnField): number | undefined {
+    const v = this.cols.get(this.row, f);
+    return v === 0 ? undefined : v;
+  }
+
+  /** Every response seq, resends included, in capture order (the table's per-transaction chain). */
+  get responseSeqs(): readonly number[] {
+    const out: number[] = [];
+    const t = this.ctx.table;
+    for (let s = this.firstResponseSeq; s !== 0; s = t.nextInTxn(s)) out.push(s);
+    return out;
   }
   get finalCode(): number | undefined {
-    return this.finalResponseSeq === 0 ? undefined : this.table.statusCode(this.finalResponseSeq);
+    const f = this.finalResponseSeq;
+    return f === 0 ? undefined : this.ctx.table.statusCode(f);
   }
   /** Resends of the request and of every response. */
   get retransmissions(): number {
     let n = 0;
-    if (this.resent !== undefined) for (const t of this.resent) n += t.count;
+    const trains = this.ctx.resent.get(this.row);
+    if (trains !== undefined) for (const t of trains) n += t.count;
     return n;
   }
   /** Flow of the request (direction for resends and response matching). */
   get reqFlow(): MessageFlow | undefined {
-    return this.requestSeq === 0 ? undefined : this.table.flow(this.requestSeq);
+    const r = this.requestSeq;
+    return r === 0 ? undefined : this.ctx.table.flow(r);
   }
-
   get startTs(): PacketTime {
-    return { tsSec: this.table.tsSec(this.openedBy), tsNsec: this.table.tsNsec(this.openedBy) };
+    const t = this.ctx.table;
+    return { tsSec: t.tsSec(this.openedBy), tsNsec: t.tsNsec(this.openedBy) };
   }
   get cseqNumber(): number {
-    return this.table.cseqNumber(this.openedBy);
+    return this.ctx.table.cseqNumber(this.openedBy);
   }
   /** Request → first response (any), ms; undefined when the request came after it or never. */
   get firstResponseMs(): number | undefined {
@@ -117,61 +190,73 @@ export class TransactionImpl implements TransactionRecord {
   private msFromRequest(seq: number): number | undefined {
     const r = this.requestSeq;
     if (r === 0 || seq === 0 || seq < r) return undefined;
-    const t = this.table;
+    const t = this.ctx.table;
     return (t.tsSec(seq) - t.tsSec(r)) * 1000 + (t.tsNsec(seq) - t.tsNsec(r)) / 1e6;
   }
 
   /** The top Via branch, read back from the key (`b\0branch` or RFC 2543 `…\0branch`). */
   get branch(): string | undefined {
-    const end = this.key.lastIndexOf('\0');
-    const start = this.rfc3261 ? 2 : this.key.lastIndexOf('\0', end - 1) + 1;
-    const b = this.key.slice(start, end);
+    const key = this.key;
+    const end = key.lastIndexOf('\0');
+    const start = this.rfc3261 ? 2 : key.lastIndexOf('\0', end - 1) + 1;
+    const b = key.slice(start, end);
     return b === '' ? undefined : b;
   }
 
   get request(): MessageEntry | undefined {
-    return this.requestSeq === 0 ? undefined : storedEntry(this.table, this.requestSeq);
+    const r = this.requestSeq;
+    return r === 0 ? undefined : storedEntry(this.ctx.table, r);
   }
   get responses(): readonly MessageEntry[] {
-    return this.responseSeqs.map((s) => storedEntry(this.table, s));
+    return this.responseSeqs.map((s) => storedEntry(this.ctx.table, s));
   }
   get firstResponse(): MessageEntry | undefined {
-    return this.firstResponseSeq === 0 ? undefined : storedEntry(this.table, this.firstResponseSeq);
+    const f = this.firstResponseSeq;
+    return f === 0 ? undefined : storedEntry(this.ctx.table, f);
   }
   get finalResponse(): MessageEntry | undefined {
-    return this.finalResponseSeq === 0 ? undefined : storedEntry(this.table, this.finalResponseSeq);
+    const f = this.finalResponseSeq;
+    return f === 0 ? undefined : storedEntry(this.ctx.table, f);
   }
 
   /** The train of the copy `firstSeq` (a zero-count one when it was never resent). */
   private trainOf(kind: 'request' | 'response', firstSeq: number): Train {
-    const found = this.resent?.find((t) => t.firstSeq === firstSeq);
+    const found = this.ctx.resent.get(this.row)?.find((t) => t.firstSeq === firstSeq);
     if (found !== undefined) return found;
-    const code = kind === 'response' ? this.table.statusCode(firstSeq) : undefined;
-    return new Train(kind, retransmitRule(kind, this.method, code, this.table.flow(firstSeq).transport), this.table, firstSeq);
+    const table = this.ctx.table;
+    const code = kind === 'response' ? table.statusCode(firstSeq) : undefined;
+    return new Train(kind, retransmitRule(kind, this.method, code, table.flow(firstSeq).transport), table, firstSeq);
   }
 
   get requestTrain(): RetransmitTrain | undefined {
-    return this.requestSeq === 0 ? undefined : this.trainOf('request', this.requestSeq);
+    const r = this.requestSeq;
+    return r === 0 ? undefined : this.trainOf('request', r);
   }
   get responseTrains(): readonly RetransmitTrain[] {
     const out: RetransmitTrain[] = [];
-    for (const s of this.responseSeqs) if (!this.table.retransmission(s)) out.push(this.trainOf('response', s));
+    const table = this.ctx.table;
+    for (const s of this.responseSeqs) if (!table.retransmission(s)) out.push(this.trainOf('response', s));
     return out;
   }
 
   /** Records a resend of the copy `firstSeq` at `ts`. */
   resend(kind: 'request' | 'response', firstSeq: number, ts: PacketTime, afterProvisional: boolean): void {
-    let t = this.resent?.find((x) => x.firstSeq === firstSeq);
+    let trains = this.ctx.resent.get(this.row);
+    let t = trains?.find((x) => x.firstSeq === firstSeq);
     if (t === undefined) {
       t = this.trainOf(kind, firstSeq);
-      (this.resent ??= []).push(t);
+      if (trains === undefined) this.ctx.resent.set(this.row, (trains = []));
+      trains.push(t);
     }
     t.resend(ts, afterProvisional);
   }
 
+  /** Appends a response (its row must be in the table already). */
   addResponse(seq: number): void {
-    // copy on append: a pushed array reserves 17 slots, and there are millions of these
-    this.responseSeqs = this.responseSeqs === NO_SEQS ? [seq] : this.responseSeqs.concat(seq);
+    const last = this.cols.get(this.row, TxnField.LastResponseSeq);
+    if (last === 0) this.cols.set(this.row, TxnField.FirstResponseSeq, seq);
+    else this.ctx.table.linkInTxn(last, seq);
+    this.cols.set(this.row, TxnField.LastResponseSeq, seq);
   }
 
   /**
@@ -179,49 +264,78 @@ export class TransactionImpl implements TransactionRecord {
    * one transaction) and the same presence of a To tag; 0 when it is a new response.
    */
   firstCopyOf(code: number, dialogIndex: number, hasToTag: boolean): number {
-    for (const s of this.responseSeqs) {
-      const t = this.table;
+    const t = this.ctx.table;
+    for (let s = this.firstResponseSeq; s !== 0; s = t.nextInTxn(s)) {
       if (!t.retransmission(s) && t.statusCode(s) === code && t.dialogIndex(s) === dialogIndex && t.hasToTag(s) === hasToTag) return s;
     }
     return 0;
   }
 }
 
+/** One call's transactions: a chain of rows, plus a key index for calls with many. */
 export class TransactionTable {
-  readonly list: TransactionImpl[] = [];
-  /**
-   * Usually one transaction per key; several when the same key is seen at several hops. Made
-   * only for calls with many transactions: most calls have a handful, scanned directly.
-   */
-  private byKey?: Map<string, TransactionImpl[]>;
+  private firstRow = -1;
+  private lastRow = -1;
+  private count = 0;
+  /** Rows by index - 1, and rows by key: made only past TRANSACTION_SCAN_LIMIT transactions. */
+  private rowsByIndex?: number[];
+  private byKey?: Map<string, number[]>;
 
-  constructor(private readonly table: MessageTable) {}
+  constructor(private readonly ctx: TxnContext) {}
+
+  /** Every transaction, index order (views made on demand). */
+  get list(): readonly TransactionImpl[] {
+    const out: TransactionImpl[] = [];
+    for (let r = this.firstRow; r >= 0; r = this.ctx.cols.get(r, TxnField.NextInCall) - 1) out.push(new TransactionImpl(this.ctx, r));
+    return out;
+  }
+
+  /** Transaction by its 1-based index. */
+  at(index: number): TransactionImpl | undefined {
+    if (index < 1 || index > this.count) return undefined;
+    if (this.rowsByIndex !== undefined) return new TransactionImpl(this.ctx, this.rowsByIndex[index - 1]!);
+    let r = this.firstRow;
+    for (let i = 1; i < index; i++) r = this.ctx.cols.get(r, TxnField.NextInCall) - 1;
+    return new TransactionImpl(this.ctx, r);
+  }
 
   /** A new transaction opened by message `seq` (its row is appended right after). */
   create(key: TransactionKey, seq: number, initial: boolean): TransactionImpl {
-    const full = `${key.base}\0${key.method}`;
-    const txn = new TransactionImpl(this.table, this.list.length + 1, full, key.method, key.rfc3261, initial, seq);
-    this.list.push(txn);
-    if (this.byKey !== undefined) this.index(txn);
-    else if (this.list.length > TRANSACTION_SCAN_LIMIT) {
+    const cols = this.ctx.cols;
+    const full = flat(`${key.base}\0${key.method}`);
+    const row = cols.add(this.count + 1, full, key.method, (key.rfc3261 ? TXN_RFC3261 : 0) | (initial ? TXN_INITIAL : 0), seq);
+    if (this.lastRow >= 0) cols.set(this.lastRow, TxnField.NextInCall, row + 1);
+    else this.firstRow = row;
+    this.lastRow = row;
+    this.count++;
+    if (this.byKey !== undefined) this.index(row);
+    else if (this.count > TRANSACTION_SCAN_LIMIT) {
       this.byKey = new Map();
-      for (const t of this.list) this.index(t);
+      this.rowsByIndex = [];
+      for (let r = this.firstRow; r >= 0; r = cols.get(r, TxnField.NextInCall) - 1) this.index(r);
     }
-    return txn;
+    return new TransactionImpl(this.ctx, row);
   }
 
-  private index(t: TransactionImpl): void {
-    const same = this.byKey!.get(t.key);
-    if (same === undefined) this.byKey!.set(t.key, [t]);
-    else same.push(t);
+  private index(row: number): void {
+    this.rowsByIndex!.push(row);
+    const k = this.ctx.cols.key(row);
+    const same = this.byKey!.get(k);
+    if (same === undefined) this.byKey!.set(k, [row]);
+    else same.push(row);
   }
 
   /** Transactions with this full key, oldest first. */
-  private withKey(full: string): readonly TransactionImpl[] | undefined {
-    if (this.byKey !== undefined) return this.byKey.get(full);
-    let out: TransactionImpl[] | undefined;
-    for (const t of this.list) if (t.key === full) (out ??= []).push(t);
-    return out;
+  private withKey(full: string): TransactionImpl[] | undefined {
+    let rows: readonly number[] | undefined;
+    if (this.byKey !== undefined) rows = this.byKey.get(full);
+    else {
+      const cols = this.ctx.cols;
+      let found: number[] | undefined;
+      for (let r = this.firstRow; r >= 0; r = cols.get(r, TxnField.NextInCall) - 1) if (cols.key(r) === full) (found ??= []).push(r);
+      rows = found;
+    }
+    return rows?.map((r) => new TransactionImpl(this.ctx, r));
   }
 
   /** The transaction a request belongs to: same key and same direction, or one known only from responses. */
@@ -230,7 +344,8 @@ export class TransactionTable {
     if (same === undefined) return undefined;
     for (let i = same.length - 1; i >= 0; i--) {
       const t = same[i]!;
-      if (t.reqFlow === undefined || (t.reqFlow.srcEndpoint === src && t.reqFlow.dstEndpoint === dst)) return t;
+      const f = t.reqFlow;
+      if (f === undefined || (f.srcEndpoint === src && f.dstEndpoint === dst)) return t;
     }
     return undefined;
   }
@@ -260,12 +375,22 @@ export class TransactionTable {
   /** RFC 3261 §13.2.2.4: the ACK to a 2xx has a new branch but the INVITE's CSeq number. */
   inviteByCseq(cseqNumber: number, dialogIndex: number): TransactionImpl | undefined {
     let fallback: TransactionImpl | undefined;
-    for (let i = this.list.length - 1; i >= 0; i--) {
-      const t = this.list[i]!;
+    const list = this.list;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const t = list[i]!;
       if (t.method !== 'INVITE' || t.cseqNumber !== cseqNumber) continue;
       if (dialogIndex === 0 || t.dialogIndex === dialogIndex) return t;
       fallback ??= t;
     }
     return fallback;
   }
+}
+
+/**
+ * A flat copy of a concatenated string: `a + b` makes a rope that keeps both parts (and their
+ * own ropes) alive; reading a character makes V8 flatten it into one sequential string.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
