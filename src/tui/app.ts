@@ -5,13 +5,16 @@
  * SIGINT/SIGTERM/SIGHUP, on an uncaught exception, and when the load fails before any call.
  */
 import blessed from 'blessed';
+import { aliasMap, loadConfig, updateConfig, type LoadedConfig, type SiptraceConfig } from '../io/config.js';
 import { startLoad } from '../io/load-capture.js';
+import { StatsCharts } from './charts.js';
 import { actionFor, INPUT_SCREENS, keyName, type KeyEvent } from './keymap.js';
+import { listQueries } from './list-query.js';
 import type { LoadInfo, ScreenContext } from './screens/context.js';
 import { renderScreen } from './screens/index.js';
-import { saveCallsToFile } from './save.js';
+import { saveCalls } from './save.js';
 import { frameToTags } from './tags.js';
-import { currentScreen, initialState, reduce, type UiAction, type UiEnv, type UiState } from './ui-state.js';
+import { currentScreen, DEFAULT_COLUMNS, initialState, reduce, type ConfigRequest, type FlowSettings, type SaveRequest, type UiAction, type UiEnv, type UiInit, type UiState } from './ui-state.js';
 
 /** Redraws caused by the load are batched: ~10 per second keeps keys answered at once. */
 export const RENDER_INTERVAL_MS = 100;
@@ -25,9 +28,62 @@ export const TUI_LOAD_CHUNK_SIZE = 256 * 1024;
 export const EXIT_SIGINT = 130;
 export const EXIT_SIGTERM = 143;
 
-export async function runTui(path: string): Promise<number> {
+/** The first UI state from the config file: columns (with widths) and the flow settings. */
+export function stateFromConfig(config: SiptraceConfig): UiState {
+  const columns = config.columns?.map((c) => c.attr) ?? DEFAULT_COLUMNS;
+  const columnWidths: Record<string, number> = {};
+  for (const c of config.columns ?? []) if (c.width !== undefined) columnWidths[c.attr] = c.width;
+  const ui = config.ui ?? {};
+  const flow: Partial<FlowSettings> = {
+    ...(ui.colorMode !== undefined ? { color: ui.colorMode } : {}),
+    ...(ui.timeFormat !== undefined ? { timeFormat: ui.timeFormat } : {}),
+    ...(ui.showRetransmissions !== undefined ? { retrans: ui.showRetransmissions } : {}),
+    ...(ui.messagePane !== undefined ? { pane: ui.messagePane } : {}),
+    ...(ui.messagePaneWidth !== undefined ? { paneWidth: ui.messagePaneWidth } : {}),
+    ...(ui.sdpMode !== undefined ? { sdp: ui.sdpMode } : {}),
+    ...(ui.rtpArrows !== undefined ? { rtp: ui.rtpArrows } : {}),
+    ...(ui.compress !== undefined ? { compress: ui.compress } : {}),
+  };
+  const init: UiInit = { columnWidths, flow };
+  return initialState(columns, init);
+}
+
+/** A config request applied to the file's contents (the rest of the file is kept). */
+export function applyConfigRequest(config: SiptraceConfig, req: ConfigRequest): SiptraceConfig {
+  let next = config;
+  if (req.columns !== undefined) next = { ...next, columns: req.columns };
+  if (req.settings !== undefined) {
+    const v = req.settings;
+    next = {
+      ...next,
+      ui: { ...(next.ui ?? {}), colorMode: v.color, timeFormat: v.timeFormat, showRetransmissions: v.retrans, messagePane: v.pane, messagePaneWidth: v.paneWidth, sdpMode: v.sdp, rtpArrows: v.rtp, compress: v.compress },
+    };
+  }
+  return next;
+}
+
+/** The calls a save request writes: the chosen ones, those the list shows, or all. */
+export function callsOfSave(req: SaveRequest, state: UiState, store: ScreenContext['store']): number[] {
+  if (req.scope === 'selected') return [...req.calls];
+  if (req.scope === 'filtered') return [...listQueries(store).ids(state.list)].sort((a, b) => a - b);
+  return store.rows().map((r) => r.call.index);
+}
+
+export interface TuiOptions {
+  /** The config already read (the CLI reads it to map its errors); read here when absent. */
+  readonly config?: LoadedConfig;
+}
+
+/**
+ * Runs the UI on a capture file until the user quits. A bad config file throws ConfigError
+ * before the terminal is touched.
+ */
+export async function runTui(path: string, options: TuiOptions = {}): Promise<number> {
+  const loaded = options.config ?? loadConfig();
+  const aliases = aliasMap(loaded.config);
   const abort = new AbortController();
-  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE });
+  const related = loaded.config.relatedCallHeaders;
+  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
   const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false };
   let status: string | undefined;
   const ctx = (): ScreenContext => ({
@@ -35,15 +91,18 @@ export async function runTui(path: string): Promise<number> {
     input: path,
     load: { ...info, bytesRead: load.progress.bytesRead, totalBytes: load.progress.totalBytes },
     ...(status !== undefined ? { status } : {}),
+    ...(aliases.size > 0 ? { aliases } : {}),
+    configPath: loaded.path,
   });
 
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, warnings: false, autoPadding: false, title: 'siptrace' });
+  const charts = new StatsCharts(screen);
   // draw box-drawing characters as UTF-8, not through the VT100 alternate charset: copying the
   // ladder out of the terminal then gives the same text as `siptrace flow`
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   const box = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false });
 
-  let state: UiState = initialState();
+  let state: UiState = stateFromConfig(loaded.config);
   let env: UiEnv | undefined;
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
@@ -94,6 +153,7 @@ export async function runTui(path: string): Promise<number> {
         env = r.env;
         if (r.flowScroll !== undefined && r.flowScroll !== state.flow.scroll) state = reduce(state, { type: 'flowScroll', scroll: r.flowScroll }, r.env);
         box.setContent(frameToTags(r.frame));
+        charts.show(r.charts);
         screen.render();
       } catch (err) {
         fail(err);
@@ -105,17 +165,31 @@ export async function runTui(path: string): Promise<number> {
     const dispatch = (a: UiAction): void => {
       if (env === undefined) draw();
       if (env === undefined) return;
+      const before = state;
       state = reduce(state, a, env);
-      status = undefined;
+      // a status stays until the next key (a mouse move or data does not clear it)
+      if (a.type !== 'data' && state !== before) status = undefined;
       if (state.quit) return finish(0);
       const save = state.saveRequest;
       if (save !== undefined) {
         state = reduce(state, { type: 'saveStarted' }, env);
-        status = `saving to ${save.path}...`;
-        void saveCallsToFile(path, save.path, load.store, save.calls, load.linkTypes).then((msg) => {
-          status = msg;
+        const calls = callsOfSave(save, state, load.store);
+        void saveCalls({ input: path, output: save.path, format: save.format, calls, store: load.store, linkTypes: load.linkTypes, ...(aliases.size > 0 ? { aliases } : {}) }).then((r) => {
+          if (finished || env === undefined) return;
+          if ('message' in r) status = r.message;
+          state = reduce(state, 'message' in r ? { type: 'saveDone' } : { type: 'saveDone', error: r.error }, env);
           draw();
         });
+      }
+      const req = state.configRequest;
+      if (req !== undefined) {
+        state = reduce(state, { type: 'configStarted' }, env);
+        try {
+          updateConfig(loaded.path, (c) => applyConfigRequest(c, req));
+          status = `saved ${req.columns !== undefined ? 'the columns' : 'the settings'} to ${loaded.path}`;
+        } catch (err) {
+          status = `config not saved: ${err instanceof Error ? err.message : String(err)}`;
+        }
       }
       draw();
     };
@@ -160,6 +234,11 @@ export async function runTui(path: string): Promise<number> {
       }
       const act = actionFor(scr, name);
       if (act !== undefined) dispatch({ type: 'action', action: act });
+    });
+    // mouse: a press selects what is under it, the wheel scrolls (blessed reports 0-based cells)
+    screen.on('mouse', (data: { action: string; button?: string; x: number; y: number }) => {
+      if (data.action === 'mousedown' && data.button === 'left') dispatch({ type: 'click', x: data.x, y: data.y });
+      else if (data.action === 'wheeldown' || data.action === 'wheelup') dispatch({ type: 'wheel', x: data.x, y: data.y, dir: data.action === 'wheeldown' ? 1 : -1 });
     });
     screen.on('resize', draw);
     draw();

@@ -5,7 +5,7 @@
  * (`S`, `<`, `9`), else the key's name (`enter`, `escape`, `f7`, `pagedown`, `C-f`).
  */
 
-export type ScreenId = 'list' | 'flow' | 'raw' | 'help' | 'filter' | 'search' | 'stats' | 'save' | 'columns' | 'diff';
+export type ScreenId = 'list' | 'flow' | 'raw' | 'help' | 'filter' | 'search' | 'stats' | 'save' | 'columns' | 'settings' | 'diff';
 
 export type ActionId =
   | 'quit'
@@ -39,7 +39,18 @@ export type ActionId =
   | 'sdpMode'
   | 'rtpMode'
   | 'related'
-  | 'clearFilter';
+  | 'clearFilter'
+  | 'settings'
+  | 'saveConfig'
+  | 'moveUp'
+  | 'moveDown'
+  | 'nextField'
+  | 'prevField'
+  | 'paneUp'
+  | 'paneDown'
+  | 'timeFormat'
+  | 'retrans'
+  | 'toggleAliases';
 
 export interface KeyBinding {
   /** Key names, the first one shown first in help. */
@@ -73,10 +84,12 @@ export const KEYMAP: Readonly<Record<ScreenId, readonly KeyBinding[]>> = {
     { keys: ['<'], action: 'sortPrev', help: 'sort by the previous column' },
     { keys: ['>'], action: 'sortNext', help: 'sort by the next column' },
     { keys: ['z'], action: 'sortReverse', help: 'reverse the sort order' },
-    { keys: ['f10', 't'], action: 'columns', help: 'columns' },
+    { keys: ['f10', 't', 'T'], action: 'columns', help: 'columns: choose, order, save' },
+    { keys: ['a'], action: 'toggleAliases', help: 'addresses as aliases (config file) / as captured' },
     { keys: ['f2', 'S'], action: 'save', help: 'save calls' },
-    { keys: ['i'], action: 'stats', help: 'statistics' },
+    { keys: ['i'], action: 'stats', help: 'statistics and charts' },
     { keys: ['A'], action: 'follow', help: 'follow new calls (autoscroll)' },
+    { keys: ['f8', 'o', 'O'], action: 'settings', help: 'settings (call flow display), saved to the config file' },
     { keys: ['f1', 'h'], action: 'help', help: 'help for this screen' },
     BACK,
     QUIT,
@@ -87,6 +100,8 @@ export const KEYMAP: Readonly<Record<ScreenId, readonly KeyBinding[]>> = {
     { keys: ['right', 'l'], action: 'right', help: 'scroll the ladder right' },
     { keys: ['enter', 'f6', 'R'], action: 'raw', help: 'raw messages of the calls' },
     { keys: ['t'], action: 'togglePane', help: 'show / hide the message pane' },
+    { keys: ['J'], action: 'paneDown', help: 'scroll the message pane down (or the mouse wheel over it)' },
+    { keys: ['K'], action: 'paneUp', help: 'scroll the message pane up' },
     { keys: ['9'], action: 'paneNarrower', help: 'narrower message pane' },
     { keys: ['0'], action: 'paneWider', help: 'wider message pane' },
     { keys: ['c'], action: 'colorMode', help: 'colour by request/response, CSeq, Call-ID' },
@@ -94,8 +109,12 @@ export const KEYMAP: Readonly<Record<ScreenId, readonly KeyBinding[]>> = {
     { keys: ['d', 'f2'], action: 'sdpMode', help: 'SDP on arrows: codecs / marker only' },
     { keys: ['m', 'f3'], action: 'rtpMode', help: 'RTP stream arrows on / off' },
     { keys: ['x', 'f4'], action: 'related', help: 'add / remove related legs (X-Call-ID)' },
+    { keys: ['w'], action: 'timeFormat', help: 'times: clock +delta / since the first arrow / clock only' },
+    { keys: ['e'], action: 'retrans', help: 'show / hide retransmitted copies' },
+    { keys: ['a'], action: 'toggleAliases', help: 'column names: aliases (config file) / addresses' },
     { keys: ['space'], action: 'select', help: 'mark the message; marking a second one shows the two side by side (diff)' },
     { keys: ['S'], action: 'save', help: 'save these calls' },
+    { keys: ['f8', 'o', 'O'], action: 'settings', help: 'settings, saved to the config file' },
     HELP,
     BACK,
     QUIT,
@@ -105,10 +124,42 @@ export const KEYMAP: Readonly<Record<ScreenId, readonly KeyBinding[]>> = {
   help: [...MOVE, BACK, QUIT],
   stats: [...MOVE, HELP, BACK, QUIT],
   save: [
-    { keys: ['enter'], action: 'open', help: 'write the file (.pcapng for pcapng; pcap otherwise)' },
+    { keys: ['enter'], action: 'open', help: 'write the file (a .pcapng name writes pcapng)' },
+    { keys: ['tab', 'down'], action: 'nextField', help: 'next field' },
+    { keys: ['S-tab', 'up'], action: 'prevField', help: 'previous field' },
+    { keys: ['left'], action: 'left', help: 'previous format / calls' },
+    { keys: ['right'], action: 'right', help: 'next format / calls' },
     { keys: ['escape'], action: 'back', help: 'cancel' },
   ],
-  columns: [BACK, QUIT],
+  columns: [
+    { keys: ['up', 'k'], action: 'up', help: 'move up' },
+    { keys: ['down', 'j'], action: 'down', help: 'move down' },
+    { keys: ['pageup', 'C-b'], action: 'pageUp', help: 'page up' },
+    { keys: ['pagedown', 'C-f'], action: 'pageDown', help: 'page down' },
+    { keys: ['home', 'g'], action: 'first', help: 'first line' },
+    { keys: ['end', 'G'], action: 'last', help: 'last line' },
+    { keys: ['space'], action: 'select', help: 'show / hide the column' },
+    { keys: ['-', 'K'], action: 'moveUp', help: 'move the column up (left in the list)' },
+    { keys: ['+', 'J'], action: 'moveDown', help: 'move the column down (right in the list)' },
+    { keys: ['enter'], action: 'open', help: 'apply' },
+    { keys: ['s', 'f2'], action: 'saveConfig', help: 'apply and save to the config file' },
+    { keys: ['f1', 'h'], action: 'help', help: 'help for this screen' },
+    { keys: ['escape'], action: 'back', help: 'cancel' },
+    QUIT,
+  ],
+  settings: [
+    { keys: ['up', 'k'], action: 'up', help: 'previous setting' },
+    { keys: ['down', 'j'], action: 'down', help: 'next setting' },
+    { keys: ['home', 'g'], action: 'first', help: 'first setting' },
+    { keys: ['end', 'G'], action: 'last', help: 'last setting' },
+    { keys: ['left', 'h'], action: 'left', help: 'previous value' },
+    { keys: ['right', 'l', 'space'], action: 'right', help: 'next value' },
+    { keys: ['enter'], action: 'open', help: 'apply' },
+    { keys: ['s', 'f2'], action: 'saveConfig', help: 'apply and save to the config file' },
+    HELP,
+    { keys: ['escape'], action: 'back', help: 'cancel' },
+    QUIT,
+  ],
   filter: [
     { keys: ['enter'], action: 'open', help: 'apply the expression' },
     { keys: ['escape'], action: 'back', help: 'cancel' },
@@ -134,6 +185,7 @@ export interface KeyEvent {
   readonly full?: string;
   readonly ctrl?: boolean;
   readonly meta?: boolean;
+  readonly shift?: boolean;
 }
 
 /**
@@ -142,6 +194,7 @@ export interface KeyEvent {
  */
 export function keyName(ch: string | undefined, key: KeyEvent | undefined): string | undefined {
   if (key?.name === 'return') return undefined;
+  if (key?.name === 'tab' && key.shift === true) return 'S-tab';
   if (key !== undefined && (key.ctrl === true || key.meta === true)) return key.full;
   if (key?.name === 'space' || ch === ' ') return 'space';
   if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && key?.name !== 'escape' && key?.name !== 'enter' && key?.name !== 'tab') return ch;
@@ -155,6 +208,8 @@ export function displayKey(key: string): string {
     pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End',
   };
   if (named[key] !== undefined) return named[key];
+  if (key === 'S-tab') return 'Shift-Tab';
+  if (key === 'tab') return 'Tab';
   if (/^f\d+$/.test(key)) return key.toUpperCase();
   if (key.startsWith('C-')) return `Ctrl-${key.slice(2).toUpperCase()}`;
   return key;

@@ -1,10 +1,29 @@
 /**
- * Save from the UI: the SIP packets of the chosen calls, copied from the capture by a second
- * read (io/save-capture.ts), so nothing is held in memory for it. `.pcapng` names ask for
- * pcapng; otherwise pcap unless the packets mix link types.
+ * Save from the UI (F2): the chosen calls in any format of the save screen, each written by
+ * the module that owns it: packets by io/save-capture.ts (a second read of the capture, so
+ * nothing is held in memory for it), calls by export/calls-json.ts and calls-table.ts, flows
+ * by export/text-ladder.ts, markdown.ts, mermaid.ts and html.ts over the shared ladder layout.
+ * Every failure comes back as a message for the dialog; nothing here throws.
  */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { CaptureRecord } from '../core/capture/record.js';
+import { NetDecoder } from '../core/net/net-decoder.js';
+import type { TransportSegment } from '../core/net/segment.js';
+import { sdpOfMessage } from '../core/sdp/index.js';
 import type { CallStore } from '../core/store/call-store.js';
+import { writeCallsJson } from '../export/calls-json.js';
+import { renderCallsCsv } from '../export/calls-table.js';
+import { renderHtml } from '../export/html.js';
+import { renderMarkdown } from '../export/markdown.js';
+import { renderMermaid } from '../export/mermaid.js';
+import { renderTextLadder } from '../export/text-ladder.js';
 import { saveSelectedPackets } from '../io/save-capture.js';
+import { layoutLadder, type LadderLayout } from '../view/ladder.js';
+import type { SaveFormatId } from './save-formats.js';
+
+/** A ladder of more calls than this is no bug report: the flow formats ask for fewer. */
+export const FLOW_EXPORT_MAX_CALLS = 500;
 
 /** Frame numbers of every message of the calls (a message over several frames gives them all). */
 export function framesOfCalls(store: CallStore, calls: readonly number[]): Set<number> {
@@ -17,14 +36,164 @@ export function framesOfCalls(store: CallStore, calls: readonly number[]): Set<n
   return frames;
 }
 
-/** Writes the file; resolves to the one-line status to show (errors included, never throws). */
-export async function saveCallsToFile(input: string, output: string, store: CallStore, calls: readonly number[], linkTypes: ReadonlySet<number>): Promise<string> {
+const flowKey = (a: string, ap: number, b: string, bp: number): string => `${a}|${ap}|${b}|${bp}`;
+
+/**
+ * Which capture records belong to the calls: their SIP frames, and with `rtp` the UDP packets
+ * of their RTP streams (RTCP on the next port, RFC 3550 §11) within each stream's frame range,
+ * run to the call's last message since a final RTCP report may trail the last RTP packet.
+ * The same selection as `siptrace save --rtp`.
+ */
+export function callPacketFilter(store: CallStore, calls: readonly number[], rtp: boolean): (rec: CaptureRecord) => boolean {
   const frames = framesOfCalls(store, calls);
-  try {
-    const format = /\.pcapng$/i.test(output) ? 'pcapng' : undefined;
-    const r = await saveSelectedPackets(input, output, (rec) => frames.has(rec.frame), linkTypes, format);
-    return `saved ${r.written} packets of ${calls.length} call${calls.length === 1 ? '' : 's'} to ${output} (${r.format})`;
-  } catch (err) {
-    return `save failed: ${err instanceof Error ? err.message : String(err)}`;
+  const windows: { first: number; last: number; keys: Set<string> }[] = [];
+  if (rtp) {
+    for (const id of calls) {
+      const call = store.call(id);
+      if (call === undefined) continue;
+      let callLast = 0;
+      for (const e of call.messages) callLast = Math.max(callLast, e.message.frame);
+      for (const s of store.streams(id)) {
+        if (s.srcIp === undefined || s.dstIp === undefined || s.srcPort === undefined || s.dstPort === undefined) continue;
+        const keys = new Set([flowKey(s.srcIp, s.srcPort, s.dstIp, s.dstPort), flowKey(s.srcIp, s.srcPort + 1, s.dstIp, s.dstPort + 1)]);
+        windows.push({ first: s.firstFrame, last: Math.max(s.lastFrame, callLast), keys });
+      }
+    }
   }
+  if (windows.length === 0) return (rec) => frames.has(rec.frame);
+  const net = new NetDecoder();
+  let hit = false;
+  const onSeg = (seg: TransportSegment): void => {
+    if (seg.transport !== 'udp') return;
+    const k = flowKey(seg.src, seg.srcPort, seg.dst, seg.dstPort);
+    for (const w of windows) {
+      if (seg.frame >= w.first && seg.frame <= w.last && w.keys.has(k)) {
+        hit = true;
+        return;
+      }
+    }
+  };
+  return (rec) => {
+    if (frames.has(rec.frame)) return true;
+    hit = false;
+    net.decode(rec, onSeg);
+    return hit;
+  };
+}
+
+export interface SaveJob {
+  /** The capture file the calls were read from (packets are copied from it). */
+  readonly input: string;
+  readonly output: string;
+  readonly format: SaveFormatId;
+  readonly calls: readonly number[];
+  readonly store: CallStore;
+  readonly linkTypes: ReadonlySet<number>;
+  /** Address aliases for the ladder formats. */
+  readonly aliases?: ReadonlyMap<string, string>;
+}
+
+function why(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    default:
+      return e.code ?? e.message;
+  }
+}
+
+/** Writes text pieces to a temporary file renamed over `output`: a failed save leaves no half file. */
+function writeText(output: string, produce: (write: (s: string) => void) => void): void {
+  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw new Error(`${output}: cannot write: ${why(err)}`);
+  }
+  try {
+    produce((s) => {
+      writeSync(fd, s);
+    });
+    closeSync(fd);
+    renameSync(tmp, output);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw new Error(`${output}: cannot write: ${why(err)}`);
+  }
+}
+
+function ladderOf(job: SaveJob): LadderLayout {
+  const calls = job.calls.flatMap((id) => job.store.call(id) ?? []);
+  const streams = job.calls.flatMap((id) => [...job.store.streams(id)]);
+  // the layout `siptrace flow` draws (RTP arrows on, SDP codecs on the labels)
+  return layoutLadder({ calls, streams, showRtp: true, sdpLabel: (m) => sdpOfMessage(m)?.label, ...(job.aliases ? { aliases: job.aliases } : {}) });
+}
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** Writes the file; resolves to `{ message }` on success or `{ error }` (never rejects). */
+export async function saveCalls(job: SaveJob): Promise<{ message: string } | { error: string }> {
+  const n = job.calls.length;
+  if (n === 0) return { error: 'no calls to save' };
+  try {
+    switch (job.format) {
+      case 'pcap':
+      case 'pcap-rtp': {
+        const format = /\.pcapng$/i.test(job.output) ? 'pcapng' : undefined;
+        const select = callPacketFilter(job.store, job.calls, job.format === 'pcap-rtp');
+        const r = await saveSelectedPackets(job.input, job.output, select, job.linkTypes, format);
+        return { message: `saved ${plural(r.written, 'packet')} of ${plural(n, 'call')} to ${job.output} (${r.format}${job.format === 'pcap-rtp' ? ', SIP + RTP' : ''})` };
+      }
+      case 'calls-json': {
+        const calls = job.calls.flatMap((id) => job.store.call(id) ?? []);
+        const streams = job.calls.flatMap((id) => [...job.store.streams(id)]);
+        writeText(job.output, (write) => writeCallsJson(calls, { streams }, write));
+        return { message: `saved ${plural(n, 'call')} to ${job.output} (calls JSON)` };
+      }
+      case 'calls-csv': {
+        const rows = job.calls.flatMap((id) => job.store.row(id) ?? []);
+        writeText(job.output, (write) => write(renderCallsCsv(rows)));
+        return { message: `saved ${plural(n, 'call')} to ${job.output} (calls CSV)` };
+      }
+      default:
+        break;
+    }
+    if (n > FLOW_EXPORT_MAX_CALLS) return { error: `a flow of ${n} calls is too large (at most ${FLOW_EXPORT_MAX_CALLS}): select or filter fewer calls` };
+    const layout = ladderOf(job);
+    const first = job.store.call(job.calls[0]!);
+    const text =
+      job.format === 'text'
+        ? renderTextLadder(layout, { raw: true })
+        : job.format === 'markdown'
+          ? renderMarkdown(layout, { mermaid: true })
+          : job.format === 'mermaid'
+            ? renderMermaid(layout)
+            : renderHtml(layout, { title: `siptrace: ${n === 1 && first !== undefined ? first.callId : `${n} calls`}` });
+    writeText(job.output, (write) => write(text.endsWith('\n') ? text : text + '\n'));
+    return { message: `saved the flow of ${plural(n, 'call')} to ${job.output} (${job.format === 'text' ? 'text ladder + messages' : job.format})` };
+  } catch (err) {
+    return { error: `save failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Writes the SIP packets of the calls (the F2 default); resolves to the one-line status. */
+export async function saveCallsToFile(input: string, output: string, store: CallStore, calls: readonly number[], linkTypes: ReadonlySet<number>): Promise<string> {
+  const r = await saveCalls({ input, output, format: 'pcap', calls, store, linkTypes });
+  return 'message' in r ? r.message : r.error;
 }

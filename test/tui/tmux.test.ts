@@ -38,7 +38,8 @@ function start(file: string): string {
   const name = `st${process.pid}_${++counter}`;
   sessions.push(name);
   tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '45', "env PS1='$ ' bash --norc --noprofile");
-  tmux('send-keys', '-t', name, `node ${ENTRY} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
+  // a config file that does not exist: the user's own never changes what the test sees
+  tmux('send-keys', '-t', name, `SIPTRACE_CONFIG=${path.join(tmpdir(), `siptrace-no-config-${process.pid}.json`)} node ${ENTRY} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
   return name;
 }
 
@@ -94,7 +95,7 @@ describe('siptrace TUI in tmux', () => {
 
       keys(name, 'q');
       const after = await waitFor(name, (s) => s.includes('SIPTRACE_EXIT=0'), 'the shell');
-      expect(after).toContain(`$ node ${ENTRY}`);
+      expect(after).toContain(`node ${ENTRY}`);
       expect(after).not.toContain('Calls: 6');
     } finally {
       tmux('kill-session', '-t', name);
@@ -136,7 +137,7 @@ describe('siptrace TUI in tmux', () => {
       // save: S, replace the proposed name, Enter
       const out = path.join(mkdtempSync(path.join(tmpdir(), 'siptrace-tmux-')), 'one.pcap');
       keys(name, 'S');
-      await waitFor(name, (s) => s.includes('Save the SIP packets of 1 call (1) to: siptrace-calls.pcap_'), 'the save prompt');
+      await waitFor(name, (s) => s.includes('(*) selected: 1 call (1)') && s.includes('File: siptrace-calls.pcap_'), 'the save screen');
       keys(name, ...Array<string>('siptrace-calls.pcap'.length).fill('BSpace'));
       tmux('send-keys', '-t', name, '-l', out);
       keys(name, 'Enter');

@@ -205,25 +205,83 @@ describe('keepVisible', () => {
 
 describe('save', () => {
   const env = fakeEnv([1, 2, 3]);
-  it('asks for a file name, then hands the request to the app once', () => {
+  it('opens the form with the chosen calls, edits the name, and hands the request to the app once', () => {
     let s = run(initialState(), env, 'down', 'select', 'down', 'select', 'save');
     expect(currentScreen(s)).toBe('save');
     expect(s.saveCalls).toEqual([2, 3]);
+    expect(s.saveDialog).toMatchObject({ format: 'pcap', scope: 'selected', field: 2 });
     expect(s.input.text).toBe('siptrace-calls.pcap');
     for (let i = 0; i < 4; i++) s = reduce(s, { type: 'backspace' }, env);
     for (const ch of 'pcapng') s = reduce(s, { type: 'text', text: ch }, env);
     s = run(s, env, 'open');
-    expect(currentScreen(s)).toBe('list');
-    expect(s.saveRequest).toEqual({ path: 'siptrace-calls.pcapng', calls: [2, 3] });
+    // the form stays up while the file is written, so an error can be shown in it
+    expect(currentScreen(s)).toBe('save');
+    expect(s.saveRequest).toEqual({ path: 'siptrace-calls.pcapng', format: 'pcap', scope: 'selected', calls: [2, 3] });
     s = reduce(s, { type: 'saveStarted' }, env);
     expect(s.saveRequest).toBeUndefined();
+    expect(s.saveDialog.busy).toBe(true);
+    expect(run(s, env, 'open')).toBe(s);
+    s = reduce(s, { type: 'saveDone' }, env);
+    expect(currentScreen(s)).toBe('list');
+    expect(s.saveDialog.busy).toBe(false);
   });
-  it('Esc cancels; from the flow it saves the calls drawn', () => {
+
+  it('a failed save stays in the form with its error; typing clears it', () => {
+    let s = run(initialState(), env, 'save', 'open');
+    s = reduce(s, { type: 'saveStarted' }, env);
+    s = reduce(s, { type: 'saveDone', error: 'save failed: /x: cannot write: permission denied' }, env);
+    expect(currentScreen(s)).toBe('save');
+    expect(s.saveDialog.error).toBe('save failed: /x: cannot write: permission denied');
+    s = reduce(s, { type: 'text', text: 'x' }, env);
+    expect(s.saveDialog.error).toBeUndefined();
+    // an empty name is refused in the form
+    for (let i = 0; i < 30; i++) s = reduce(s, { type: 'backspace' }, env);
+    s = run(s, env, 'open');
+    expect([s.saveRequest, s.saveDialog.error]).toEqual([undefined, 'type a file name']);
+  });
+
+  it('fields: Tab/Up/Down move, Left/Right change format (with the extension) and calls', () => {
+    let s = run(initialState(), env, 'save');
+    expect(s.saveDialog.field).toBe(2);
+    s = run(s, env, 'nextField');
+    expect(s.saveDialog.field).toBe(0);
+    s = run(s, env, 'right', 'right');
+    expect([s.saveDialog.format, s.input.text]).toEqual(['text', 'siptrace-calls.txt']);
+    s = run(s, env, 'right', 'right', 'right', 'right', 'right');
+    expect([s.saveDialog.format, s.input.text]).toEqual(['html', 'siptrace-calls.html']);
+    s = run(s, env, 'right');
+    expect([s.saveDialog.format, s.input.text]).toEqual(['pcap', 'siptrace-calls.pcap']);
+    s = run(s, env, 'left');
+    expect(s.saveDialog.format).toBe('html');
+    s = run(s, env, 'down', 'right');
+    expect([s.saveDialog.field, s.saveDialog.scope]).toEqual([1, 'filtered']);
+    s = run(s, env, 'right', 'right');
+    expect(s.saveDialog.scope).toBe('selected');
+    s = run(s, env, 'up', 'up');
+    expect(s.saveDialog.field).toBe(2);
+    s = run(s, env, 'open');
+    expect(s.saveRequest).toEqual({ path: 'siptrace-calls.html', format: 'html', scope: 'selected', calls: [1] });
+  });
+
+  it('Esc cancels; from the flow it saves the calls drawn; the format chosen is kept for next time', () => {
     const cancelled = run(initialState(), env, 'save', 'back');
     expect([currentScreen(cancelled), cancelled.saveRequest]).toEqual(['list', undefined]);
     const fromFlow = run(initialState(), env, 'down', 'open', 'save', 'open');
-    expect(fromFlow.saveRequest).toEqual({ path: 'siptrace-calls.pcap', calls: [2] });
-    expect(fromFlow.stack).toEqual(['list', 'flow']);
+    expect(fromFlow.saveRequest).toEqual({ path: 'siptrace-calls.pcap', format: 'pcap', scope: 'selected', calls: [2] });
+    expect(fromFlow.stack).toEqual(['list', 'flow', 'save']);
+    let s = run(initialState(), env, 'save', 'prevField', 'prevField', 'right', 'back', 'save');
+    expect([s.saveDialog.format, s.input.text]).toEqual(['pcap-rtp', 'siptrace-calls.pcap']);
+    s = run(s, env, 'prevField', 'prevField', 'right', 'right');
+    expect(s.input.text).toBe('siptrace-calls.json');
+  });
+
+  it('mouse: a click on a choice picks it', () => {
+    const hits = fakeEnv([1, 2, 3], { hitTest: (x, y) => (y === 5 ? { kind: 'choice', field: 0, index: 7 } : y === 6 ? { kind: 'choice', field: 1, index: 2 } : undefined) });
+    let s = run(initialState(), hits, 'save');
+    s = reduce(s, { type: 'click', x: 4, y: 5 }, hits);
+    expect([s.saveDialog.format, s.saveDialog.field, s.input.text]).toEqual(['html', 0, 'siptrace-calls.html']);
+    s = reduce(s, { type: 'click', x: 40, y: 6 }, hits);
+    expect([s.saveDialog.scope, s.saveDialog.field]).toEqual(['all', 1]);
   });
 });
 

@@ -11,8 +11,9 @@ import { renderTextLadder } from '../../export/text-ladder.js';
 import { layoutLadder, type LadderLayout, type LadderRow } from '../../view/ladder.js';
 import { fitLadder, ladderDisplayLabel } from '../../view/ladder-geometry.js';
 import { rawMessageLines } from '../../view/ladder-raw.js';
-import { formatClock, formatDateTime, formatDelta } from '../../view/ladder-time.js';
-import { PANE_MIN_WIDTH, type FlowState, type UiState } from '../ui-state.js';
+import { formatDateTime } from '../../view/ladder-time.js';
+import { gutterText, withoutResends } from '../flow-layout.js';
+import { PANE_MIN_WIDTH, type FlowState, type Hit, type UiState } from '../ui-state.js';
 import type { ScreenContext } from './context.js';
 import { FrameBuilder, MIN_HEIGHT, MIN_WIDTH, sliceCells, fitText, tooSmallFrame, wrapCells, type Color, type Frame } from './frame.js';
 
@@ -51,25 +52,33 @@ function sdpLabelFor(mode: FlowState['sdp']): (msg: SipMessage) => string | unde
 
 let memoKey = '';
 let memo: FlowLadder | undefined;
+const aliasIds = new WeakMap<ReadonlyMap<string, string>, number>();
+let aliasCount = 0;
+/** A key for the alias map in the memo (maps are built once per run; identity is enough). */
+function aliasKey(aliases: ReadonlyMap<string, string> | undefined): number {
+  if (aliases === undefined) return 0;
+  let id = aliasIds.get(aliases);
+  if (id === undefined) aliasIds.set(aliases, (id = ++aliasCount));
+  return id;
+}
 
 /**
  * Builds the ladder text for a width and where each row's lines are. The row spans follow
  * renderTextLadder's line order: label lines, then the arrow (two lines for a self arrow).
  */
-export function buildFlowLadder(flow: FlowState, ctx: ScreenContext, width: number): FlowLadder {
+export function buildFlowLadder(flow: FlowState, ctx: ScreenContext, width: number, showAliases = true): FlowLadder {
   const calls = flowCalls(flow, ctx);
-  const key = [ctx.store.version, calls.map((c) => `${c.index}.${c.version}`).join(','), flow.compress, flow.rtp, flow.sdp, width].join('|');
+  const aliases = showAliases ? ctx.aliases : undefined;
+  const key = [ctx.store.version, calls.map((c) => `${c.index}.${c.version}`).join(','), flow.compress, flow.rtp, flow.sdp, flow.retrans, aliasKey(aliases), width].join('|');
   if (key === memoKey && memo !== undefined) return memo;
   const streams = calls.flatMap((c) => ctx.store.streams(c.index));
-  const layout = layoutLadder({ calls, streams, compress: flow.compress, showRtp: flow.rtp, sdpLabel: sdpLabelFor(flow.sdp) });
+  const full = layoutLadder({ calls, streams, compress: flow.compress, showRtp: flow.rtp, sdpLabel: sdpLabelFor(flow.sdp), ...(aliases ? { aliases } : {}) });
+  const layout = flow.retrans ? full : withoutResends(full);
   const lines = renderTextLadder(layout, { width, summary: false }).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   // the same geometry renderTextLadder used, to know which lines belong to which row
   const multiCall = layout.calls.length > 1;
-  const gutters = layout.rows.map((r) => {
-    const t = `${formatClock(r.ts)} ${formatDelta(r.deltaPrevMs)}`;
-    return multiCall && r.callIndex !== undefined ? `${t} #${r.callIndex}` : t;
-  });
+  const gutters = layout.rows.map((r) => gutterText(r, 'delta', multiCall));
   const gutterWidth = gutters.reduce((w, s) => Math.max(w, s.length), 0) + 1;
   const fit = fitLadder(layout, { width, gutterWidth, labels: layout.rows.map(ladderDisplayLabel) });
   const headerCount = layout.rows.length === 0 ? 0 : (fit.headerMode === 'legend' ? layout.columns.length + 1 : 0) + 2;
@@ -162,6 +171,10 @@ function paneLines(row: LadderRow | undefined, width: number): PaneLine[] {
 
 export interface FlowView {
   readonly frame: Frame;
+  /** Lines of the cursor's message in the pane, and how many the pane shows. */
+  readonly paneLines: number;
+  readonly paneRows: number;
+  hitTest(x: number, y: number): Hit | undefined;
   /** Scroll (body lines) used, kept in the state so the next move starts from it. */
   readonly scroll: number;
   readonly rows: number;
@@ -171,15 +184,17 @@ export interface FlowView {
   seqAt(row: number): number | undefined;
 }
 
-const FLOW_FOOTER = 'Q Quit  Esc Back  Enter Raw  F1 Help  t Pane  9/0 Pane size  c Colour  s Compress  d SDP  m RTP  x Related  h/l Scroll';
+const FLOW_FOOTER = 'Q Quit  Esc Back  Enter Raw  F1 Help  t Pane  9/0 Pane size  J/K Pane scroll  c Colour  s Compress  d SDP  m RTP  x Related  w Time  h/l Scroll';
 
 export function callFlowView(state: UiState, ctx: ScreenContext, width: number, height: number): FlowView {
   const f = state.flow;
-  if (width < MIN_WIDTH || height < MIN_HEIGHT) return { frame: tooSmallFrame(width, height), scroll: f.scroll, rows: 0, hscrollMax: 0, pageRows: 1, seqAt: () => undefined };
+  if (width < MIN_WIDTH || height < MIN_HEIGHT) {
+    return { frame: tooSmallFrame(width, height), scroll: f.scroll, rows: 0, hscrollMax: 0, pageRows: 1, paneLines: 0, paneRows: 0, seqAt: () => undefined, hitTest: () => undefined };
+  }
   let paneW = f.pane ? Math.min(f.paneWidth, width - FLOW_MIN_LADDER_WIDTH - 1) : 0;
   if (paneW < PANE_MIN_WIDTH) paneW = 0;
   const ladderW = paneW > 0 ? width - paneW - 1 : width;
-  const ladder = buildFlowLadder(f, ctx, ladderW);
+  const ladder = buildFlowLadder(f, ctx, ladderW, state.aliases);
   const rows = ladder.layout.rows;
   const cursor = Math.max(0, Math.min(f.cursor, rows.length - 1));
   const area = height - 2;
@@ -197,12 +212,28 @@ export function callFlowView(state: UiState, ctx: ScreenContext, width: number, 
 
   const b = new FrameBuilder(width);
   const ids = ladder.layout.calls.map((c) => c.index);
-  const modes = `SDP ${f.sdp}  RTP ${f.rtp ? 'on' : 'off'}  colour ${f.color}  ${f.compress ? 'per host' : 'per address'}${f.related ? '  +related' : ''}`;
+  const modes = `SDP ${f.sdp}  RTP ${f.rtp ? 'on' : 'off'}  colour ${f.color}  ${f.compress ? 'per host' : 'per address'}${f.retrans ? '' : '  no resends'}${f.related ? '  +related' : ''}`;
   const hint = hscrollMax > 0 ? `  cols ${hscroll + 1}-${Math.min(ladder.lineWidth, hscroll + ladderW - g)}/${ladder.lineWidth} (h/l)` : '';
   b.line(` Call flow: call${ids.length > 1 ? 's' : ''} ${ids.join(',')}   arrow ${rows.length === 0 ? 0 : cursor + 1}/${rows.length}${hint}   ${modes}`, { inverse: true });
 
-  const view = (line: string): string => fitText(line, g) + sliceCells(line, g + hscroll, ladderW - g);
-  const pane = paneW > 0 ? paneLines(rows[cursor], paneW) : [];
+  // the time gutter in the chosen format, on each row's arrow line (its first line after the label)
+  const multiCall = ladder.layout.calls.length > 1;
+  const gutterOf = new Map<number, string>();
+  if (f.timeFormat !== 'delta') {
+    ladder.rowSpans.forEach(([, e], r) => gutterOf.set(e - (rows[r]!.from === rows[r]!.to ? 2 : 1), gutterText(rows[r]!, f.timeFormat, multiCall)));
+  }
+  const view = (line: string, bodyLine: number): string => {
+    const gutter = gutterOf.get(bodyLine);
+    return fitText(gutter ?? line, g) + sliceCells(line, g + hscroll, ladderW - g);
+  };
+  const allPane = paneW > 0 ? paneLines(rows[cursor], paneW) : [];
+  // a message taller than the pane scrolls (J/K, wheel); the last line says how much is left
+  const paneScroll = Math.max(0, Math.min(f.paneScroll, allPane.length - area));
+  const pane = allPane.slice(paneScroll, paneScroll + area);
+  if (allPane.length > paneScroll + area) {
+    const more = `-- ${allPane.length - paneScroll - area + 1} more lines (J/K or wheel) --`;
+    pane[area - 1] = { text: more, spans: [{ from: 0, to: more.length, fg: 'gray', bold: true }] };
+  }
   const rowOfLine = new Map<number, number>();
   ladder.rowSpans.forEach(([s, e], r) => {
     for (let k = s; k < e; k++) rowOfLine.set(k, r);
@@ -210,7 +241,7 @@ export function callFlowView(state: UiState, ctx: ScreenContext, width: number, 
   for (let y = 0; y < area; y++) {
     const bodyLine = y - header.length + scroll;
     const text = y < header.length ? header[y]! : (ladder.body[bodyLine] ?? '');
-    const left = rows.length === 0 && y === 0 ? fitText(' (no messages)', ladderW) : view(text);
+    const left = rows.length === 0 && y === 0 ? fitText(' (no messages)', ladderW) : view(text, y < header.length ? -1 : bodyLine);
     const p = pane[y];
     const i = b.line(paneW > 0 ? `${left}│${fitText(p?.text ?? '', paneW)}` : left);
     if (y >= header.length) {
@@ -236,7 +267,15 @@ export function callFlowView(state: UiState, ctx: ScreenContext, width: number, 
     const row = rows[r];
     return row?.kind === 'message' ? row.seq : undefined;
   };
-  return { frame: b.frame(), scroll, rows: rows.length, hscrollMax, pageRows: page, seqAt };
+  const hitTest = (x: number, y: number): Hit | undefined => {
+    if (y < 1 || y > area) return undefined;
+    if (paneW > 0 && x > ladderW) return { kind: 'pane' };
+    const line = y - 1;
+    if (line < header.length) return undefined;
+    const r = rowOfLine.get(line - header.length + scroll);
+    return r === undefined ? undefined : { kind: 'flowRow', row: r };
+  };
+  return { frame: b.frame(), scroll, rows: rows.length, hscrollMax, pageRows: page, paneLines: allPane.length, paneRows: area, seqAt, hitTest };
 }
 
 export function renderCallFlow(state: UiState, ctx: ScreenContext, width: number, height: number): string[] {

@@ -5,6 +5,7 @@
  */
 import { attribute, type CallAttribute } from '../../core/store/attributes.js';
 import { sanitizeField } from '../../core/text/sanitize.js';
+import { ADDRESS_ATTRIBUTES, aliasAddress } from '../aliases.js';
 import { listQueries } from '../list-query.js';
 import { currentScreen, keepVisible, type UiState } from '../ui-state.js';
 import type { ScreenContext, LoadInfo } from './context.js';
@@ -20,10 +21,13 @@ export function listPageRows(height: number): number {
   return Math.max(1, height - LIST_TOP_LINES - LIST_BOTTOM_LINES);
 }
 
-/** Column widths for the terminal width: wide text columns shrink, columns past the edge drop. */
-export function fitColumns(ids: readonly string[], width: number): { attr: CallAttribute; width: number }[] {
+/**
+ * Column widths for the terminal width: wide text columns shrink, columns past the edge drop.
+ * A width from the config (`chosen`) is kept as asked (the title is cut to it).
+ */
+export function fitColumns(ids: readonly string[], width: number, chosen: Readonly<Record<string, number>> = {}): { attr: CallAttribute; width: number }[] {
   const attrs = ids.map((id) => attribute(id));
-  const widths = attrs.map((a) => Math.max(a.width, a.title.length));
+  const widths = attrs.map((a) => chosen[a.id] ?? Math.max(a.width, a.title.length));
   const avail = width - 2; // selection mark and a space
   const total = (): number => widths.reduce((s, w) => s + w + 1, 0) - 1;
   let over = total() - avail;
@@ -31,7 +35,7 @@ export function fitColumns(ids: readonly string[], width: number): { attr: CallA
   while (over > 0) {
     let widest = -1;
     widths.forEach((w, i) => {
-      if (attrs[i]!.type === 'string' && w > SHRINK_MIN && (widest < 0 || w > widths[widest]!)) widest = i;
+      if (attrs[i]!.type === 'string' && chosen[attrs[i]!.id] === undefined && w > SHRINK_MIN && (widest < 0 || w > widths[widest]!)) widest = i;
     });
     if (widest < 0) break;
     widths[widest]!--;
@@ -75,14 +79,13 @@ function headerText(state: UiState, ctx: ScreenContext, total: number): string {
   return ' ' + parts.join('   ');
 }
 
-const LIST_FOOTER = 'Q Quit  Enter Flow  Space Select  F1 Help  F2 Save  / Search  F6 Raw  F7 Filter  F10 Columns  < > Sort  z Reverse  i Stats  A Follow';
+const LIST_FOOTER = 'Q Quit  Enter Flow  Space Select  F1 Help  F2 Save  / Search  F6 Raw  F7 Filter  F8 Settings  F10 Columns  < > Sort  z Reverse  i Stats  A Follow';
 
 /** The filter/search line: what is applied, or the prompt being typed. */
 function filterLine(state: UiState, b: FrameBuilder): void {
   const screen = currentScreen(state);
-  if (screen === 'filter' || screen === 'search' || screen === 'save') {
-    const n = state.saveCalls.length;
-    const prompt = screen === 'filter' ? 'Filter expression: ' : screen === 'search' ? 'Search: ' : `Save the SIP packets of ${n} call${n === 1 ? '' : 's'} (${state.saveCalls.join(',')}) to: `;
+  if (screen === 'filter' || screen === 'search') {
+    const prompt = screen === 'filter' ? 'Filter expression: ' : 'Search: ';
     const i = b.line(` ${prompt}${sanitizeField(state.input.text)}_`);
     b.mark({ line: i, from: 1, to: 1 + prompt.length, bold: true });
     return;
@@ -93,8 +96,20 @@ function filterLine(state: UiState, b: FrameBuilder): void {
   b.line(' ' + parts.join('   '));
 }
 
+export interface CallListView {
+  readonly frame: Frame;
+  /** Frame line of the first row, the list position it shows, and how many rows are drawn. */
+  readonly firstRowLine: number;
+  readonly scroll: number;
+  readonly rows: number;
+}
+
 export function callListFrame(state: UiState, ctx: ScreenContext, width: number, height: number): Frame {
-  if (width < MIN_WIDTH || height < MIN_HEIGHT) return tooSmallFrame(width, height);
+  return callListView(state, ctx, width, height).frame;
+}
+
+export function callListView(state: UiState, ctx: ScreenContext, width: number, height: number): CallListView {
+  if (width < MIN_WIDTH || height < MIN_HEIGHT) return { frame: tooSmallFrame(width, height), firstRowLine: 0, scroll: 0, rows: 0 };
   const b = new FrameBuilder(width);
   const q = listQueries(ctx.store);
   const page = listPageRows(height);
@@ -112,7 +127,7 @@ export function callListFrame(state: UiState, ctx: ScreenContext, width: number,
     b.line(' '.repeat(caretAt) + '^', { fg: 'red', bold: true });
     b.line(` error at column ${errorAt.position + 1}: ${sanitizeField(errorAt.message)}`, { fg: 'red', bold: true });
   }
-  const cols = fitColumns(state.list.columns, width);
+  const cols = fitColumns(state.list.columns, width, state.list.columnWidths);
   const titles = cols.map((c) => {
     const t = c.attr.id === state.list.sort.attr ? `${c.attr.title}${state.list.sort.desc ? 'v' : '^'}` : c.attr.title;
     return c.attr.align === 'right' ? fitRight(t, c.width) : fitText(t, c.width, true);
@@ -120,11 +135,13 @@ export function callListFrame(state: UiState, ctx: ScreenContext, width: number,
   b.line('  ' + titles.join(' '), { bold: true, inverse: true });
 
   const cursorId = state.list.cursorId ?? res.ids[0];
+  const firstRowLine = b.lines.length;
   res.rows.forEach((row, k) => {
     const id = res.ids[k]!;
     const selected = state.list.selected.includes(id);
     const cells = cols.map((c) => {
-      const text = c.attr.format(c.attr.get(row));
+      const value = c.attr.format(c.attr.get(row));
+      const text = state.aliases && ADDRESS_ATTRIBUTES.has(c.attr.id) ? aliasAddress(value, ctx.aliases) : value;
       return c.attr.align === 'right' ? fitRight(text, c.width) : fitText(text, c.width, true);
     });
     const i = b.line(`${selected ? '*' : ' '} ${cells.join(' ')}`);
@@ -134,7 +151,7 @@ export function callListFrame(state: UiState, ctx: ScreenContext, width: number,
   if (res.total === 0) b.line(ctx.load?.done === false ? '  (loading...)' : state.list.filter !== '' || state.list.search !== '' ? '  (no call matches)' : '  (no calls)');
   b.fill(height - 1);
   b.line(ctx.status !== undefined ? ` ${sanitizeField(ctx.status)}` : ` ${LIST_FOOTER}`, { inverse: true });
-  return b.frame();
+  return { frame: b.frame(), firstRowLine, scroll, rows: res.rows.length };
 }
 
 /** The call list as plain lines (what tests assert; blessed only displays the frame). */

@@ -16,4 +16,8 @@ export interface ScreenContext {
   readonly load?: LoadInfo;
   /** One-line message for the footer (results of save, errors). */
   readonly status?: string;
+  /** Address (`ip:port`, `[v6]:port`) or host → name, from the config file. */
+  readonly aliases?: ReadonlyMap<string, string>;
+  /** The config file the column and settings screens save to. */
+  readonly configPath?: string;
 }

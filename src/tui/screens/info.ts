@@ -1,13 +1,14 @@
-/** Text screens: help (generated from keymap.ts), statistics, and the not-yet screens. */
-import { attribute, CALL_ATTRIBUTES } from '../../core/store/attributes.js';
+/** The help screen, generated from keymap.ts (statistics: stats.ts; forms: forms.ts). */
+import { CALL_ATTRIBUTES } from '../../core/store/attributes.js';
 import { helpLines, type ScreenId } from '../keymap.js';
 import type { UiState } from '../ui-state.js';
 import type { ScreenContext } from './context.js';
+import { statsView } from './stats.js';
 import { FrameBuilder, MIN_HEIGHT, MIN_WIDTH, tooSmallFrame, type Frame } from './frame.js';
 
 const TITLES: Record<ScreenId, string> = {
   list: 'Call list', flow: 'Call flow', raw: 'Raw messages', help: 'Help', filter: 'Filter', search: 'Search',
-  stats: 'Statistics', save: 'Save', columns: 'Columns', diff: 'Message diff',
+  stats: 'Statistics', save: 'Save', columns: 'Columns', settings: 'Settings', diff: 'Message diff',
 };
 
 /** The screen under the help screen (what the help is about). */
@@ -25,34 +26,13 @@ function helpText(state: UiState): string[] {
   return lines;
 }
 
-function statsText(ctx: ScreenContext): string[] {
-  const s = ctx.store.stats();
-  const pct = (n: number): string => (s.calls === 0 ? '' : ` (${((n / s.calls) * 100).toFixed(1)}%)`);
-  const lines = [`Calls: ${s.calls}   Messages: ${s.messages}   Retransmissions: ${s.retransmissions}   RTP streams: ${s.streams}`, ''];
-  lines.push('Calls by state:');
-  for (const [k, v] of Object.entries(s.callsByState)) lines.push(`  ${k.padEnd(16)} ${String(v).padStart(8)}${pct(v)}`);
-  lines.push('', 'Calls by first method:');
-  for (const [k, v] of Object.entries(s.callsByMethod)) lines.push(`  ${k.padEnd(16)} ${String(v).padStart(8)}${pct(v)}`);
-  lines.push('', 'Requests by method:');
-  for (const [k, v] of Object.entries(s.requestsByMethod)) lines.push(`  ${k.padEnd(16)} ${String(v).padStart(8)}`);
-  lines.push('', 'Responses by class:');
-  for (const [k, v] of Object.entries(s.responsesByClass)) lines.push(`  ${k.padEnd(16)} ${String(v).padStart(8)}`);
-  return lines;
-}
-
-function screenText(state: UiState, ctx: ScreenContext, screen: ScreenId): string[] {
-  switch (screen) {
-    case 'help': return helpText(state);
-    case 'stats': return statsText(ctx);
-    case 'columns':
-      return ['Columns shown (choosing them here is not available yet):', '', ...state.list.columns.map((id) => `  ${attribute(id).title.padEnd(14)} ${id}`), '', 'Every attribute: ' + CALL_ATTRIBUTES.map((a) => a.id).join(' ')];
-    default: return [];
-  }
+function screenText(state: UiState, screen: ScreenId): string[] {
+  return screen === 'help' ? helpText(state) : [];
 }
 
 export function infoFrame(state: UiState, ctx: ScreenContext, screen: ScreenId, width: number, height: number): { frame: Frame; lines: number } {
   if (width < MIN_WIDTH || height < MIN_HEIGHT) return { frame: tooSmallFrame(width, height), lines: 0 };
-  const all = screenText(state, ctx, screen);
+  const all = screenText(state, screen);
   const page = height - 2;
   const scroll = Math.min(state.textScroll, Math.max(0, all.length - page));
   const b = new FrameBuilder(width);
@@ -68,5 +48,5 @@ export function renderHelp(state: UiState, ctx: ScreenContext, width: number, he
 }
 
 export function renderStats(state: UiState, ctx: ScreenContext, width: number, height: number): string[] {
-  return infoFrame(state, ctx, 'stats', width, height).frame.lines;
+  return statsView(state, ctx, width, height).frame.lines;
 }
