@@ -17,6 +17,8 @@ export const EXIT = {
   OUTPUT: 5,
   /** The capture holds no such call (unknown --call). */
   NOT_FOUND: 6,
+  /** The config file (SIPTRACE_CONFIG, ~/.config/siptrace/config.json) cannot be read or is invalid. */
+  CONFIG: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -42,7 +44,7 @@ export function reportError(err: unknown, write: (line: string) => void): ExitCo
   if (e && typeof e.code === 'string' && typeof e.message === 'string') {
     // typed input errors from the io layer (CaptureInputError and the like)
     const code = e.code;
-    const exit = code === 'OUTPUT' ? EXIT.OUTPUT : code === 'FILTER_SYNTAX' ? EXIT.USAGE : /^E[A-Z]+$/.test(code) && code !== 'EMPTY_CAPTURE' ? EXIT.INPUT : EXIT.FORMAT;
+    const exit = code === 'OUTPUT' ? EXIT.OUTPUT : code === 'FILTER_SYNTAX' ? EXIT.USAGE : code === 'CONFIG' ? EXIT.CONFIG : /^E[A-Z]+$/.test(code) && code !== 'EMPTY_CAPTURE' ? EXIT.INPUT : EXIT.FORMAT;
     write(`siptrace: ${e.message}`);
     return exit;
   }

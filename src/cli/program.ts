@@ -11,6 +11,7 @@ import { runCalls, type CallsOptions } from './commands/calls.js';
 import { runFlow, type FlowOptions } from './commands/flow.js';
 import { runSave, type SaveOptions } from './commands/save.js';
 import { addSelectionOptions } from './commands/selection.js';
+import { cliConfig } from './commands/load.js';
 
 const print = (s: string): void => {
   process.stdout.write(s);
@@ -100,6 +101,7 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
       .option('--ascii', 'ASCII drawing characters only')
       .option('--no-rtp', 'leave RTP streams out of the ladder')
       .option('-x, --related', 'add calls linked by X-Call-ID and similar headers (B-legs)')
+      .option('--no-aliases', "show addresses as captured, not the config file's aliases")
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (file: string, opts: FlowOptions) => {
     exitCode = await runFlow(file, opts, print);
@@ -124,7 +126,7 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
       if (process.stdout.isTTY && process.stdin.isTTY && file !== '-') {
         // loaded on demand: the printing commands never pay for blessed
         const { runTui } = await import('../tui/app.js');
-        exitCode = (await runTui(file)) as ExitCode;
+        exitCode = (await runTui(file, { config: cliConfig() })) as ExitCode;
       } else {
         exitCode = await runCalls(file, { format: 'table' }, print);
       }

@@ -9,7 +9,8 @@ import { renderMermaid } from '../../export/mermaid.js';
 import { renderTextLadder } from '../../export/text-ladder.js';
 import { layoutLadder } from '../../view/ladder.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
-import { loadForCommand } from './load.js';
+import { aliasMap } from '../../io/config.js';
+import { cliConfig, loadForCommand } from './load.js';
 import { selectedCalls, type SelectionOptions } from './selection.js';
 
 export type FlowFormat = 'text' | 'markdown' | 'mermaid' | 'json' | 'html';
@@ -23,6 +24,8 @@ export interface FlowOptions extends SelectionOptions {
   rtp?: boolean;
   related?: boolean;
   output?: string;
+  /** false with --no-aliases: addresses as captured, ignoring the config's aliases. */
+  aliases?: boolean;
 }
 
 /** Adds every call linked by X-Call-ID-like headers, transitively (the `x` key of sngrep). */
@@ -59,6 +62,7 @@ export async function runFlow(file: string, opts: FlowOptions, write: (s: string
     compress: opts.compress === true,
     showRtp: opts.rtp !== false,
     sdpLabel: (m) => sdpOfMessage(m)?.label,
+    ...(opts.aliases !== false ? { aliases: aliasMap(cliConfig().config) } : {}),
   });
   const text = { ...(width ? { width } : {}), raw: opts.raw === true, ascii: opts.ascii === true };
   let out: string;

@@ -1,8 +1,16 @@
 /** Loads a capture for a printing command, with damage reported on stderr as one summary line. */
+import { loadConfig, type LoadedConfig } from '../../io/config.js';
 import { startLoad, type CaptureLoad } from '../../io/load-capture.js';
 
-export async function loadForCommand(file: string, relatedHeaders?: string[]): Promise<CaptureLoad> {
-  const load = startLoad(file, relatedHeaders ? { relatedCallHeaders: relatedHeaders } : {});
+/** The user's config file (docs/tui.md): read once per command; a bad file is a ConfigError. */
+let configCache: LoadedConfig | undefined;
+export function cliConfig(): LoadedConfig {
+  return (configCache ??= loadConfig());
+}
+
+export async function loadForCommand(file: string): Promise<CaptureLoad> {
+  const related = cliConfig().config.relatedCallHeaders;
+  const load = startLoad(file, related ? { relatedCallHeaders: related } : {});
   const result = await load.done;
   const damage = Object.entries(result.diagnostics).filter(([code]) => /^(CAPTURE_|PCAP)/.test(code));
   if (damage.length > 0 || process.env.SIPTRACE_STATS) {
