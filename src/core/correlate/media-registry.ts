@@ -26,6 +26,15 @@
  *
  * Pure: packet time only; counters only, no payloads (each stream exposes its 5-tuple and
  * time range so `save --rtp` can re-scan the capture).
+ *
+ * Cost: a 1 GB capture has ~10^5 calls and ~10^6 media packets, so per call this keeps one
+ * small record (an array slot by call index, not a Map entry), its live endpoints (chained in
+ * lists from a table indexed by port: no array or Map per endpoint or per port) and its
+ * streams; per packet it allocates nothing: the endpoint remembers the last stream and packet
+ * format it served, else the stream is looked for among its call's few streams (a stream of a
+ * call always belongs to that call's list). Only streams without a call (`trackUnmatched`)
+ * have an index of their own, keyed by a small integer mixed from SSRC and ports (no string
+ * built per packet), its rare collisions told apart by comparing the 5-tuple.
  */
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { TransportSegment } from '../net/segment.js';
@@ -36,19 +45,30 @@ import { codecLabel, staticPayload, isDynamicPayloadType } from '../sdp/static-p
 import { classifyFirstByte, emptyRtpHeader, looksLikeRtcp, parseRtpHeader } from '../rtp/rtp.js';
 import { parseRtcpCompound, RTCP_RR, RTCP_SR } from '../rtp/rtcp.js';
 import { RtpStreamStats, type PacketFormat } from '../rtp/stream-stats.js';
+import type { RtcpReportSummary } from '../rtp/types.js';
+import { CallSlots } from '../rtp/call-slots.js';
 import type { RtpStreamSummary } from '../rtp/types.js';
 
 /**
- * Announced endpoints kept at most (a live capture runs for days; each call announces ~4).
- * The oldest registrations are forgotten first.
+ * Announced endpoints kept at most (a live capture runs for days; each call announces ~4, a
+ * proxy trace twice that). The oldest registrations are forgotten first, so the bound must
+ * cover every call still talking: 1M is ~250k concurrent calls, ~100 MB at the most.
  */
-export const MAX_MEDIA_ENDPOINTS = 200_000;
-/** Streams kept at most; beyond it packets of new streams are counted, not tracked (RTP_STREAM_LIMIT). */
-export const MAX_RTP_STREAMS = 100_000;
+export const MAX_MEDIA_ENDPOINTS = 1_000_000;
+/**
+ * Streams kept at most; beyond it packets of new streams are counted, not tracked
+ * (RTP_STREAM_LIMIT). A 1 GB generated capture has ~170k streams: the bound is far above.
+ */
+export const MAX_RTP_STREAMS = 1_000_000;
 /** Streams without a call kept at most (`trackUnmatched`): guesses must not eat the budget. */
 export const MAX_UNMATCHED_STREAMS = 1_000;
 /** RFC 3550 §5.1 / RFC 4961: media ports below this are well-known services, not RTP. */
 export const MIN_UNMATCHED_PORT = 1024;
+/**
+ * Distinct packet formats (codec, clock rate, event/comfort-noise) shared between endpoints.
+ * A capture uses a handful; SDP from the wire may invent more, which are then not shared.
+ */
+export const MAX_SHARED_PACKET_FORMATS = 4096;
 
 export type MediaEndpointKind = 'rtp' | 'rtcp' | 'other';
 
@@ -64,10 +84,42 @@ export interface MediaEndpoint {
   readonly media: SdpMedia;
 }
 
-interface Registration extends MediaEndpoint {
-  /** PacketFormat per payload type, built on first use. */
-  readonly formats: Map<number, PacketFormat>;
-  removed: boolean;
+/** Media of one call: counts, streams and the endpoints it holds now. */
+class CallMedia {
+  counts: CallMediaCounts | undefined = undefined;
+  /** In first-seen order; replaced by a one-longer copy on growth (exact size, a call has a few). */
+  streams: RtpStreamStats[] | undefined = undefined;
+  /** Newest live registration; the others follow through `nextInCall`. */
+  registrations: Registration | undefined = undefined;
+  constructor(readonly callIndex: number) {}
+}
+
+class Registration implements MediaEndpoint {
+  removed = false;
+  /** Announcement order of live registrations (eviction order), both ways. */
+  older: Registration | undefined = undefined;
+  newer: Registration | undefined = undefined;
+  /** The next older live registration on the same port (any address). */
+  nextAtPort: Registration | undefined = undefined;
+  nextInCall: Registration | undefined = undefined;
+  /** The stream the last RTP packet here belonged to (packets of one flow come in runs). */
+  lastStream: RtpStreamStats | undefined = undefined;
+  /** PacketFormat of the last payload type seen here (-1: none yet). */
+  lastPayloadType = -1;
+  lastFormat: PacketFormat | undefined = undefined;
+  constructor(
+    readonly call: CallMedia,
+    readonly kind: MediaEndpointKind,
+    readonly address: string,
+    readonly port: number,
+    readonly sinceSeq: number,
+    readonly sinceFrame: number,
+    readonly media: SdpMedia,
+  ) {}
+
+  get callIndex(): number {
+    return this.call.callIndex;
+  }
 }
 
 export interface MediaRegistryOptions {
@@ -99,6 +151,14 @@ export interface CallMediaCounts {
 
 const NO_STREAMS: readonly RtpStreamSummary[] = [];
 
+/**
+ * The stream index key: SSRC and both ports mixed into a small integer (kept in V8's
+ * immediate range, so a lookup boxes nothing). Equal keys are confirmed field by field.
+ */
+function flowKey(ssrc: number, srcPort: number, dstPort: number): number {
+  return (ssrc ^ (srcPort << 14) ^ dstPort) & 0x3fffffff;
+}
+
 export class MediaRegistry {
   readonly stats: MediaRegistryStats = {
     udpSegments: 0,
@@ -111,20 +171,30 @@ export class MediaRegistry {
   };
   private readonly report?: DiagnosticSink;
   private readonly trackUnmatched: boolean;
-  private readonly byPort = new Map<number, Registration[]>();
-  /** Registrations in announcement order, for eviction (head index; compacted now and then). */
-  private order: Registration[] = [];
-  private orderHead = 0;
+  /**
+   * Newest live registration per port (index = port, allocated on first use); older ones on
+   * that port follow through `nextAtPort`. Ports an SDP may write beyond 0-65535 go to oddPorts.
+   */
+  private byPort: (Registration | undefined)[] | undefined = undefined;
+  private readonly oddPorts = new Map<number, Registration>();
+  private oldest: Registration | undefined = undefined;
+  private newest: Registration | undefined = undefined;
   private liveRegistrations = 0;
-  private readonly streamList: RtpStreamStats[] = [];
-  /** Streams by SSRC and 5-tuple: one agent may reuse an SSRC in every call (sipp does), so
-   * the SSRC alone would make every lookup a scan over all calls' streams. */
-  private readonly byFlow = new Map<string, RtpStreamStats[]>();
-  private readonly byCall = new Map<number, RtpStreamStats[]>();
-  private readonly callCounts = new Map<number, CallMediaCounts>();
+  private readonly calls = new CallSlots<CallMedia>();
+  /** Every stream in first-seen order, forgotten ones included until the next compaction. */
+  private streamList: RtpStreamStats[] = [];
+  /** Streams of forgotten calls still in streamList. */
+  private readonly forgotten = new Set<RtpStreamStats>();
+  private liveStreams = 0;
+  private nextStreamId = 1;
+  /** Streams without a call by flowKey: one stream, or the streams sharing that key in first-seen order. */
+  private readonly unmatchedByFlow = new Map<number, RtpStreamStats | RtpStreamStats[]>();
   private unmatchedStreams = 0;
   private readonly negotiations = new OfferAnswerTracker();
   private readonly header = emptyRtpHeader();
+  private readonly sharedFormats = new Map<string, PacketFormat>();
+  /** Formats of unannounced streams by payload type (they depend on the PT alone). */
+  private readonly unmatchedFormats: (PacketFormat | undefined)[] = [];
   private versionCounter = 0;
   private streamLimitReported = false;
 
@@ -133,18 +203,19 @@ export class MediaRegistry {
     this.trackUnmatched = options.trackUnmatched ?? false;
   }
 
-  /** Bumps on every change (new SDP, every media packet). */
+  /** Bumps on every change (new SDP, every media packet, a forgotten call). */
   get version(): number {
     return this.versionCounter;
   }
 
-  /** Every stream, in first-seen order (id = index + 1). */
+  /** Every stream, in first-seen order (ids count from 1 in that order and never change). */
   streams(): readonly RtpStreamSummary[] {
+    if (this.forgotten.size > 0) this.compactStreams();
     return this.streamList;
   }
 
   streamsOfCall(callIndex: number): readonly RtpStreamSummary[] {
-    return this.byCall.get(callIndex) ?? NO_STREAMS;
+    return this.calls.get(callIndex)?.streams ?? NO_STREAMS;
   }
 
   /** RFC 3264 exchanges of a call in the order their offers were seen. */
@@ -153,12 +224,30 @@ export class MediaRegistry {
   }
 
   mediaCountsOfCall(callIndex: number): CallMediaCounts | undefined {
-    return this.callCounts.get(callIndex);
+    return this.calls.get(callIndex)?.counts;
   }
 
   /** The endpoint currently registered at address:port, if any. */
   endpointAt(address: string, port: number): MediaEndpoint | undefined {
     return this.find(address, port);
+  }
+
+  /**
+   * Drops everything kept for a call: its endpoints (packets to them no longer match), its
+   * streams, counts and negotiations. For a live capture that forgets its oldest calls; the
+   * remaining streams keep their ids. A later SDP of the same call registers anew.
+   */
+  forgetCall(callIndex: number): void {
+    this.negotiations.forgetCall(callIndex);
+    const call = this.calls.get(callIndex);
+    if (!call) return;
+    this.versionCounter++;
+    while (call.registrations) this.unlink(call.registrations);
+    for (const s of call.streams ?? NO_STREAMS) this.dropStream(s as RtpStreamStats);
+    call.streams = undefined;
+    call.counts = undefined;
+    this.calls.delete(callIndex);
+    if (this.forgotten.size > 1024 && this.forgotten.size * 2 > this.streamList.length) this.compactStreams();
   }
 
   /**
@@ -200,12 +289,13 @@ export class MediaRegistry {
       if (this.trackUnmatched) this.unmatched(seg);
       return;
     }
-    const counts = this.countsOf(reg.callIndex);
-    const cls = classifyFirstByte(payload[0]!);
-    if (reg.kind === 'other' || cls !== 'rtp') {
-      if (cls === 'other' && reg.kind !== 'other') {
+    const counts = (reg.call.counts ??= { rtpPackets: 0, rtcpPackets: 0, otherPackets: 0 });
+    const b0 = payload[0]!;
+    const isRtp = b0 >= 128 && b0 <= 191; // classifyFirstByte(b0) === 'rtp', inline
+    if (reg.kind === 'other' || !isRtp) {
+      if (!isRtp && reg.kind !== 'other' && classifyFirstByte(b0) === 'other') {
         // Not version 2 and none of the RFC 7983 neighbours: damaged or foreign.
-        this.report?.({ code: 'RTP_BAD_VERSION', frame: seg.frame, detail: `first octet ${payload[0]}` });
+        this.report?.({ code: 'RTP_BAD_VERSION', frame: seg.frame, detail: `first octet ${b0}` });
         this.stats.badPackets++;
         return;
       }
@@ -227,23 +317,37 @@ export class MediaRegistry {
     }
     this.stats.rtpPackets++;
     counts.rtpPackets++;
-    const stream = this.streamFor(seg, h.ssrc, reg.callIndex);
-    if (!stream) return;
+    let stream = reg.lastStream;
+    if (stream === undefined || stream.callIndex !== reg.callIndex || !stream.matches(h.ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) {
+      stream = this.streamFor(seg, h.ssrc, reg.call);
+      if (!stream) return;
+      reg.lastStream = stream;
+    }
     if (stream.matchedBy === undefined) stream.matchedBy = matchedBy;
     if (reg.media.srtp) stream.srtp = true;
-    stream.add(h, payload, seg.tsSec, seg.tsNsec, seg.frame, this.formatOf(reg, h.payloadType));
+    const fmt = reg.lastPayloadType === h.payloadType ? reg.lastFormat! : this.formatOf(reg, h.payloadType);
+    stream.add(h, payload, seg.tsSec, seg.tsNsec, seg.frame, fmt);
   }
 
   // --- registrations ---
 
+  /** The newest live registration at address:port. */
   private find(address: string, port: number): Registration | undefined {
-    const list = this.byPort.get(port);
-    if (!list) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const r = list[i]!;
-      if (r.address === address) return r;
-    }
+    for (let r = this.atPort(port); r !== undefined; r = r.nextAtPort) if (r.address === address) return r;
     return undefined;
+  }
+
+  private atPort(port: number): Registration | undefined {
+    if (port >= 0 && port <= 0xffff && Number.isInteger(port)) return this.byPort?.[port];
+    return this.oddPorts.get(port);
+  }
+
+  private setAtPort(port: number, reg: Registration | undefined): void {
+    if (port >= 0 && port <= 0xffff && Number.isInteger(port)) {
+      const table = (this.byPort ??= new Array<Registration | undefined>(0x10000).fill(undefined));
+      table[port] = reg;
+    } else if (reg) this.oddPorts.set(port, reg);
+    else this.oddPorts.delete(port);
   }
 
   private register(entry: MessageEntry, media: SdpMedia, kind: MediaEndpointKind, address: string, port: number, takeOver: boolean): void {
@@ -252,147 +356,188 @@ export class MediaRegistry {
       if (!takeOver && existing.kind === 'rtp' && existing.callIndex !== entry.callIndex) return;
       this.unlink(existing);
     }
-    const reg: Registration = {
-      callIndex: entry.callIndex,
-      kind,
-      address,
-      port,
-      sinceSeq: entry.seq,
-      sinceFrame: entry.message.frame,
-      media,
-      formats: new Map(),
-      removed: false,
-    };
-    let list = this.byPort.get(port);
-    if (!list) {
-      list = [];
-      this.byPort.set(port, list);
+    let call = this.calls.get(entry.callIndex);
+    if (!call) {
+      call = new CallMedia(entry.callIndex);
+      this.calls.set(entry.callIndex, call);
     }
-    list.push(reg);
-    this.order.push(reg);
+    const reg = new Registration(call, kind, address, port, entry.seq, entry.message.frame, media);
+    reg.nextAtPort = this.atPort(port);
+    this.setAtPort(port, reg);
+    reg.nextInCall = call.registrations;
+    call.registrations = reg;
+    reg.older = this.newest;
+    if (this.newest) this.newest.newer = reg;
+    else this.oldest = reg;
+    this.newest = reg;
     this.liveRegistrations++;
-    while (this.liveRegistrations > MAX_MEDIA_ENDPOINTS) this.evictOldest();
+    while (this.liveRegistrations > MAX_MEDIA_ENDPOINTS && this.oldest) this.unlink(this.oldest);
   }
 
+  /** Takes a registration out of every list (taken over, evicted or its call forgotten). */
   private unlink(reg: Registration): void {
     if (reg.removed) return;
     reg.removed = true;
     this.liveRegistrations--;
-    const list = this.byPort.get(reg.port);
-    if (!list) return;
-    const i = list.indexOf(reg);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.byPort.delete(reg.port);
-  }
-
-  private evictOldest(): void {
-    while (this.orderHead < this.order.length) {
-      const r = this.order[this.orderHead++]!;
-      if (!r.removed) {
-        this.unlink(r);
-        break;
+    // port chain
+    const head = this.atPort(reg.port);
+    if (head === reg) this.setAtPort(reg.port, reg.nextAtPort);
+    else {
+      for (let r = head; r !== undefined; r = r.nextAtPort) {
+        if (r.nextAtPort === reg) {
+          r.nextAtPort = reg.nextAtPort;
+          break;
+        }
       }
     }
-    if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
-      this.order = this.order.slice(this.orderHead);
-      this.orderHead = 0;
+    // announcement order
+    if (reg.older) reg.older.newer = reg.newer;
+    else this.oldest = reg.newer;
+    if (reg.newer) reg.newer.older = reg.older;
+    else this.newest = reg.older;
+    // the call's chain
+    const call = reg.call;
+    if (call.registrations === reg) call.registrations = reg.nextInCall;
+    else {
+      for (let r = call.registrations; r !== undefined; r = r.nextInCall) {
+        if (r.nextInCall === reg) {
+          r.nextInCall = reg.nextInCall;
+          break;
+        }
+      }
+    }
+    reg.older = reg.newer = reg.nextAtPort = reg.nextInCall = undefined;
+    reg.lastStream = undefined;
+    reg.lastFormat = undefined;
+    reg.lastPayloadType = -1;
+    // A call record with nothing left in it is not kept (most calls have no media packets).
+    if (call.registrations === undefined && call.counts === undefined && call.streams === undefined && this.calls.get(call.callIndex) === call) {
+      this.calls.delete(call.callIndex);
     }
   }
 
   /** How a payload type reads for packets on this endpoint: its SDP's rtpmap, else RFC 3551. */
   private formatOf(reg: Registration, pt: number): PacketFormat {
-    let f = reg.formats.get(pt);
+    const media = reg.media;
+    const p = media.payloads.find((x) => x.payloadType === pt) ?? staticPayload(pt);
+    const f = this.sharedFormat(
+      p ? codecLabel(p) : String(pt),
+      p?.clockRate ?? 0,
+      pt === media.telephoneEventPt || (p !== undefined && p.name.toLowerCase() === 'telephone-event'),
+      pt === 13 || pt === 19 || (p !== undefined && p.name.toUpperCase() === 'CN'),
+    );
+    reg.lastPayloadType = pt;
+    reg.lastFormat = f;
+    return f;
+  }
+
+  /** One PacketFormat object per distinct content (see MAX_SHARED_PACKET_FORMATS). */
+  private sharedFormat(codec: string, clockRate: number, isEvent: boolean, isComfortNoise: boolean): PacketFormat {
+    const key = `${isEvent ? 'e' : '-'}${isComfortNoise ? 'c' : '-'}${clockRate}/${codec}`;
+    let f = this.sharedFormats.get(key);
     if (f) return f;
-    const p = reg.media.payloads.find((x) => x.payloadType === pt) ?? staticPayload(pt);
-    f = {
-      codec: p ? codecLabel(p) : String(pt),
-      clockRate: p?.clockRate ?? 0,
-      isEvent: pt === reg.media.telephoneEventPt || (p !== undefined && p.name.toLowerCase() === 'telephone-event'),
-      isComfortNoise: pt === 13 || pt === 19 || (p !== undefined && p.name.toUpperCase() === 'CN'),
-    };
-    reg.formats.set(pt, f);
+    f = { codec, clockRate, isEvent, isComfortNoise };
+    if (this.sharedFormats.size < MAX_SHARED_PACKET_FORMATS) this.sharedFormats.set(key, f);
     return f;
   }
 
   // --- streams ---
 
-  private streamFor(seg: TransportSegment, ssrc: number, callIndex: number | undefined): RtpStreamStats | undefined {
-    const flowKey = `${ssrc}|${seg.src}|${seg.srcPort}|${seg.dst}|${seg.dstPort}`;
-    let list = this.byFlow.get(flowKey);
-    if (list) {
-      let adoptable: RtpStreamStats | undefined;
-      for (let i = list.length - 1; i >= 0; i--) {
-        const s = list[i]!;
-        if (!s.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) continue;
-        if (s.callIndex === callIndex) return s;
-        if (s.callIndex === undefined && adoptable === undefined) adoptable = s;
-      }
-      if (adoptable && callIndex !== undefined) {
-        adoptable.callIndex = callIndex;
-        this.unmatchedStreams--;
-        this.callStreams(callIndex).push(adoptable);
-        return adoptable;
+  private streamFor(seg: TransportSegment, ssrc: number, call: CallMedia | undefined): RtpStreamStats | undefined {
+    if (call !== undefined) {
+      // A stream with this call index is in the call's own list (created or adopted there).
+      const own = call.streams;
+      if (own !== undefined) {
+        for (let i = own.length - 1; i >= 0; i--) {
+          const s = own[i]!;
+          if (s.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) return s;
+        }
       }
     }
-    if (this.streamList.length >= MAX_RTP_STREAMS) {
+    const key = flowKey(ssrc, seg.srcPort, seg.dstPort);
+    const slot = this.unmatchedStreams > 0 || call === undefined ? this.unmatchedByFlow.get(key) : undefined;
+    if (slot !== undefined) {
+      // Newest first: the newest stream without a call (same 5-tuple) is the one adopted.
+      let found: RtpStreamStats | undefined;
+      if (slot instanceof RtpStreamStats) {
+        if (slot.callIndex === undefined && slot.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) found = slot;
+      } else {
+        for (let i = slot.length - 1; i >= 0 && found === undefined; i--) {
+          const s = slot[i]!;
+          if (s.callIndex === undefined && s.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) found = s;
+        }
+      }
+      if (found !== undefined) {
+        if (call === undefined) return found;
+        found.callIndex = call.callIndex;
+        this.unmatchedStreams--;
+        this.dropUnmatched(key, found);
+        addCallStream(call, found);
+        return found;
+      }
+    }
+    if (this.liveStreams >= MAX_RTP_STREAMS) {
       if (!this.streamLimitReported) {
         this.streamLimitReported = true;
         this.report?.({ code: 'RTP_STREAM_LIMIT', frame: seg.frame, detail: `more than ${MAX_RTP_STREAMS} streams` });
       }
       return undefined;
     }
-    if (callIndex === undefined) {
+    if (call === undefined) {
       if (this.unmatchedStreams >= MAX_UNMATCHED_STREAMS) return undefined;
       this.unmatchedStreams++;
     }
     const s = new RtpStreamStats(
-      this.streamList.length + 1,
+      this.nextStreamId++,
       { ssrc, srcIp: seg.src, srcPort: seg.srcPort, dstIp: seg.dst, dstPort: seg.dstPort, ipVersion: seg.ipVersion },
       seg,
       seg.frame,
     );
-    if (callIndex !== undefined) {
-      s.callIndex = callIndex;
-      this.callStreams(callIndex).push(s);
-    }
+    if (call !== undefined) {
+      s.callIndex = call.callIndex;
+      addCallStream(call, s);
+    } else if (slot === undefined) this.unmatchedByFlow.set(key, s);
+    else if (slot instanceof RtpStreamStats) this.unmatchedByFlow.set(key, [slot, s]);
+    else slot.push(s);
     this.streamList.push(s);
-    if (list) list.push(s);
-    else {
-      list = [s];
-      this.byFlow.set(flowKey, list);
-    }
+    this.liveStreams++;
     return s;
   }
 
-  private callStreams(callIndex: number): RtpStreamStats[] {
-    let l = this.byCall.get(callIndex);
-    if (!l) {
-      l = [];
-      this.byCall.set(callIndex, l);
+  /** An adopted stream leaves the index of streams without a call. */
+  private dropUnmatched(key: number, s: RtpStreamStats): void {
+    const slot = this.unmatchedByFlow.get(key);
+    if (slot === s) this.unmatchedByFlow.delete(key);
+    else if (slot !== undefined && !(slot instanceof RtpStreamStats)) {
+      const i = slot.indexOf(s);
+      if (i >= 0) slot.splice(i, 1);
+      if (slot.length === 1) this.unmatchedByFlow.set(key, slot[0]!);
     }
-    return l;
   }
 
-  private countsOf(callIndex: number): CallMediaCounts {
-    let c = this.callCounts.get(callIndex);
-    if (!c) {
-      c = { rtpPackets: 0, rtcpPackets: 0, otherPackets: 0 };
-      this.callCounts.set(callIndex, c);
-    }
-    return c;
+  /** A stream of a forgotten call: streamList drops it on the next compaction. */
+  private dropStream(s: RtpStreamStats): void {
+    this.forgotten.add(s);
+    this.liveStreams--;
+  }
+
+  private compactStreams(): void {
+    const forgotten = this.forgotten;
+    this.streamList = this.streamList.filter((s) => !forgotten.has(s));
+    forgotten.clear();
   }
 
   /** SR/RR report blocks go to the stream they describe: same SSRC, same call, preferably the one the reporter receives. */
   private rtcp(seg: TransportSegment, reg: Registration): void {
     const packets = parseRtcpCompound(seg.payload, this.report, seg.frame, reg.media.srtp);
+    const callStreams = reg.call.streams;
     for (const p of packets) {
       if ((p.packetType !== RTCP_SR && p.packetType !== RTCP_RR) || !p.reports) continue;
       for (const b of p.reports) {
-        const candidates = this.byCall.get(reg.callIndex)?.filter((x) => x.ssrc === b.ssrc);
         let target: RtpStreamStats | undefined;
-        if (candidates) {
-          for (const s of candidates) {
-            if (s.callIndex !== reg.callIndex) continue;
+        if (callStreams) {
+          for (const s of callStreams) {
+            if (s.ssrc !== b.ssrc || s.callIndex !== reg.callIndex) continue;
             if (s.dstIp === seg.src) {
               target = s;
               break;
@@ -404,7 +549,7 @@ export class MediaRegistry {
           this.stats.unattachedReportBlocks++;
           continue;
         }
-        target.addReport({
+        const report: RtcpReportSummary = {
           frame: seg.frame,
           ts: { tsSec: seg.tsSec, tsNsec: seg.tsNsec },
           type: p.packetType === RTCP_SR ? 'SR' : 'RR',
@@ -413,7 +558,8 @@ export class MediaRegistry {
           cumulativeLost: b.cumulativeLost,
           highestSeq: b.highestSeq,
           jitterMs: target.clockRate > 0 ? (b.jitter * 1000) / target.clockRate : 0,
-        });
+        };
+        target.addReport(report);
       }
     }
   }
@@ -432,11 +578,29 @@ export class MediaRegistry {
     if (!stream) return;
     this.stats.unmatchedRtpPackets++;
     this.versionCounter++;
-    stream.add(h, payload, seg.tsSec, seg.tsNsec, seg.frame, {
-      codec: known ? codecLabel(known) : String(pt),
-      clockRate: known?.clockRate ?? 0,
-      isEvent: false,
-      isComfortNoise: pt === 13 || pt === 19,
-    });
+    let fmt = this.unmatchedFormats[pt];
+    if (fmt === undefined) {
+      fmt = {
+        codec: known ? codecLabel(known) : String(pt),
+        clockRate: known?.clockRate ?? 0,
+        isEvent: false,
+        isComfortNoise: pt === 13 || pt === 19,
+      };
+      this.unmatchedFormats[pt] = fmt;
+    }
+    stream.add(h, payload, seg.tsSec, seg.tsNsec, seg.frame, fmt);
   }
+}
+
+/** Appends a stream to its call's list (a new array one longer: exact size, no growth slack). */
+function addCallStream(call: CallMedia, s: RtpStreamStats): void {
+  const old = call.streams;
+  if (old === undefined) {
+    call.streams = [s];
+    return;
+  }
+  const next = new Array<RtpStreamStats>(old.length + 1);
+  for (let i = 0; i < old.length; i++) next[i] = old[i]!;
+  next[old.length] = s;
+  call.streams = next;
 }

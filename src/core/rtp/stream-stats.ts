@@ -56,11 +56,19 @@ function label(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
+/** Shared by every stream without RTCP reports (most of them): no array per stream. */
+const NO_REPORTS: readonly RtcpReportSummary[] = Object.freeze([]);
+
+/**
+ * Memory: a long capture holds ~100k of these, so a stream is one object of small numbers.
+ * Whatever is rare (telephone events, RTCP reports, a 4th payload type) is allocated on first
+ * use; whatever a view reads seldom (`src`, `dst`, `firstTs`, `lastTs`, `payloadTypes`) is
+ * built on read. The A.1 duplicate window is eight 16-bit fields (small integers stored in
+ * place, no typed array and its buffer).
+ */
 export class RtpStreamStats implements RtpStreamSummary {
   callIndex?: number;
   readonly ssrc: number;
-  readonly src: string;
-  readonly dst: string;
   readonly srcIp: string;
   readonly srcPort: number;
   readonly dstIp: string;
@@ -69,8 +77,10 @@ export class RtpStreamStats implements RtpStreamSummary {
   payloadType = -1;
   codec = '';
   clockRate = 0;
-  readonly firstTs: PacketTime;
-  private lastSec: number;
+  private readonly firstSec: number;
+  private readonly firstNsec: number;
+  /** Seconds since firstSec (a small integer, where the epoch seconds would need a heap number). */
+  private lastSecDelta = 0;
   private lastNsec: number;
   firstFrame: number;
   lastFrame: number;
@@ -80,10 +90,14 @@ export class RtpStreamStats implements RtpStreamSummary {
   maxDeltaMs = 0;
   jitterMs = 0;
   maxJitterMs = 0;
-  readonly rtcp: RtcpReportSummary[] = [];
-  readonly payloadTypes: number[] = [];
   srtp?: boolean;
   matchedBy?: 'dst' | 'src';
+
+  /** Payload types seen, first three packed 8 bits each as pt + 1 (0 = none); more in `morePayloadTypes`. */
+  private packedPayloadTypes = 0;
+  private morePayloadTypes: number[] | undefined = undefined;
+  private reports: RtcpReportSummary[] | undefined = undefined;
+  private telephoneEvents: TelephoneEventCounter | undefined = undefined;
 
   // RFC 3550 A.1 state, in extended (cycle-including) sequence numbers.
   private baseExt = 0;
@@ -91,8 +105,15 @@ export class RtpStreamStats implements RtpStreamSummary {
   private badSeq = -1;
   /** Expected counts of sequence runs before a restart (A.1 resync after a big jump). */
   private priorExpected = 0;
-  /** Bit i set: sequence maxExt - i was received (i < SEQ_WINDOW). */
-  private readonly seen = new Uint32Array(SEQ_WINDOW / 32);
+  /** Bit i of w<k> set: sequence maxExt - (16k + i) was received (16k + i < SEQ_WINDOW). */
+  private w0 = 0;
+  private w1 = 0;
+  private w2 = 0;
+  private w3 = 0;
+  private w4 = 0;
+  private w5 = 0;
+  private w6 = 0;
+  private w7 = 0;
 
   // Timing state (ms relative to the first packet, so doubles keep sub-µs precision).
   /** Arrival of the last packet whose timestamp did not go back (the arrival-gap reference). */
@@ -103,12 +124,17 @@ export class RtpStreamStats implements RtpStreamSummary {
   private jitterRefExtTs = 0;
   private jitterRefArrivalMs = 0;
   private hasJitterRef = false;
+  /** The last RTP timestamp as a signed 32-bit value (a small integer field, never a boxed double). */
   private lastTs32 = 0;
+  /**
+   * Extended timestamps are counted from the first packet's (0): only their differences are
+   * used, and relative values stay small integers where absolute ones (up to 2^32) would be
+   * boxed doubles in every stream.
+   */
   private lastExtTs = 0;
   private prevWasComfortNoise = false;
   /** The codec so far came from an event or comfort-noise packet: the first audio packet replaces it. */
   private provisionalCodec = false;
-  private readonly telephoneEvents = new TelephoneEventCounter();
 
   constructor(
     readonly id: number,
@@ -122,18 +148,29 @@ export class RtpStreamStats implements RtpStreamSummary {
     this.dstIp = key.dstIp;
     this.dstPort = key.dstPort;
     this.ipVersion = key.ipVersion;
-    this.src = label(key.srcIp, key.srcPort);
-    this.dst = label(key.dstIp, key.dstPort);
-    this.firstTs = { tsSec: ts.tsSec, tsNsec: ts.tsNsec };
-    this.lastSec = ts.tsSec;
+    this.firstSec = ts.tsSec;
+    this.firstNsec = ts.tsNsec;
     this.lastNsec = ts.tsNsec;
     this.firstFrame = frame;
     this.lastFrame = frame;
   }
 
-  /** Built on read: the hot path only stores two numbers. */
+  /** `ip:port` (IPv6 in brackets), built on read. */
+  get src(): string {
+    return label(this.srcIp, this.srcPort);
+  }
+
+  get dst(): string {
+    return label(this.dstIp, this.dstPort);
+  }
+
+  /** Built on read: the hot path only stores numbers. */
+  get firstTs(): PacketTime {
+    return { tsSec: this.firstSec, tsNsec: this.firstNsec };
+  }
+
   get lastTs(): PacketTime {
-    return { tsSec: this.lastSec, tsNsec: this.lastNsec };
+    return { tsSec: this.firstSec + this.lastSecDelta, tsNsec: this.lastNsec };
   }
 
   get expected(): number {
@@ -145,11 +182,23 @@ export class RtpStreamStats implements RtpStreamSummary {
   }
 
   get events(): string {
-    return this.telephoneEvents.digits;
+    return this.telephoneEvents?.digits ?? '';
   }
 
   get eventCount(): number {
-    return this.telephoneEvents.count;
+    return this.telephoneEvents?.count ?? 0;
+  }
+
+  get rtcp(): readonly RtcpReportSummary[] {
+    return this.reports ?? NO_REPORTS;
+  }
+
+  /** Every payload type seen, in first-seen order (a new array per read). */
+  get payloadTypes(): number[] {
+    const out: number[] = [];
+    for (let packed = this.packedPayloadTypes; packed !== 0; packed >>>= 8) out.push((packed & 0xff) - 1);
+    if (this.morePayloadTypes) out.push(...this.morePayloadTypes);
+    return out;
   }
 
   /** Same 5-tuple and SSRC. */
@@ -159,21 +208,22 @@ export class RtpStreamStats implements RtpStreamSummary {
 
   /** One RTP packet of this stream, in capture order. `payload` is the whole UDP payload. */
   add(h: RtpHeader, payload: Buffer, tsSec: number, tsNsec: number, frame: number, fmt: PacketFormat): void {
-    const arrivalMs = (tsSec - this.firstTs.tsSec) * 1000 + (tsNsec - this.firstTs.tsNsec) / 1e6;
-    this.lastSec = tsSec;
+    const secDelta = tsSec - this.firstSec;
+    const arrivalMs = secDelta * 1000 + (tsNsec - this.firstNsec) / 1e6;
+    this.lastSecDelta = secDelta;
     this.lastNsec = tsNsec;
     this.lastFrame = frame;
-    this.notePayloadType(h.payloadType, fmt);
-    if (fmt.isEvent) this.telephoneEvents.push(payload, h.payloadOffset, h.payloadLength, h.timestamp);
+    if (h.payloadType !== this.payloadType || this.provisionalCodec) this.notePayloadType(h.payloadType, fmt);
+    if (fmt.isEvent) (this.telephoneEvents ??= new TelephoneEventCounter()).push(payload, h.payloadOffset, h.payloadLength, h.timestamp);
 
     if (this.packets === 0) {
       this.packets = 1;
       this.baseExt = this.maxExt = h.sequence;
-      this.markSeen(0);
-      this.lastTs32 = h.timestamp;
-      this.lastExtTs = this.refExtTs = h.timestamp;
+      this.w0 = 1; // markSeen(0)
+      this.lastTs32 = h.timestamp | 0;
+      this.lastExtTs = this.refExtTs = 0;
       this.refArrivalMs = arrivalMs;
-      this.setJitterRef(fmt, h.timestamp, arrivalMs);
+      this.setJitterRef(fmt, 0, arrivalMs);
       this.prevWasComfortNoise = fmt.isComfortNoise;
       return;
     }
@@ -182,7 +232,7 @@ export class RtpStreamStats implements RtpStreamSummary {
 
     // Extended timestamp: nearest to the previous packet's (32-bit wrap, RFC 3550 §5.1).
     const extTs = this.lastExtTs + ((h.timestamp - this.lastTs32) | 0);
-    this.lastTs32 = h.timestamp;
+    this.lastTs32 = h.timestamp | 0;
     this.lastExtTs = extTs;
     const inTimeOrder = extTs >= this.refExtTs;
     const deltaMs = arrivalMs - this.refArrivalMs;
@@ -215,12 +265,14 @@ export class RtpStreamStats implements RtpStreamSummary {
 
   /** An RTCP report block about this stream's SSRC. */
   addReport(r: RtcpReportSummary): void {
-    if (this.rtcp.length >= MAX_RTCP_REPORTS_PER_STREAM) this.rtcp.shift();
-    this.rtcp.push(r);
+    const reports = (this.reports ??= []);
+    if (reports.length >= MAX_RTCP_REPORTS_PER_STREAM) reports.shift();
+    reports.push(r);
   }
 
+  /** Called when the PT differs from the stream's codec PT (or that codec is provisional). */
   private notePayloadType(pt: number, fmt: PacketFormat): void {
-    if (!this.payloadTypes.includes(pt) && this.payloadTypes.length < MAX_PAYLOAD_TYPES_PER_STREAM) this.payloadTypes.push(pt);
+    this.listPayloadType(pt);
     // The stream's codec is its first media payload; events and comfort noise only until one comes.
     const provisional = this.payloadType < 0 || this.provisionalCodec;
     if (provisional && (this.payloadType < 0 || (!fmt.isEvent && !fmt.isComfortNoise))) {
@@ -230,6 +282,20 @@ export class RtpStreamStats implements RtpStreamSummary {
       this.provisionalCodec = fmt.isEvent || fmt.isComfortNoise;
     }
   }
+
+  /** Appends pt to the first-seen list unless there (at most MAX_PAYLOAD_TYPES_PER_STREAM). */
+  private listPayloadType(pt: number): void {
+    let packed = this.packedPayloadTypes;
+    let n = 0;
+    for (; packed !== 0; packed >>>= 8, n++) if ((packed & 0xff) === pt + 1) return;
+    if (n < 3) {
+      this.packedPayloadTypes |= (pt + 1) << (8 * n);
+      return;
+    }
+    const more = (this.morePayloadTypes ??= []);
+    if (!more.includes(pt) && 3 + more.length < MAX_PAYLOAD_TYPES_PER_STREAM) more.push(pt);
+  }
+
   /** RFC 3550 A.1 update_seq without probation, with duplicates told apart from late packets. */
   private sequence(seq: number): void {
     const delta = ((seq - (this.maxExt & 0xffff)) << 16) >> 16; // signed 16-bit distance from the highest
@@ -252,9 +318,8 @@ export class RtpStreamStats implements RtpStreamSummary {
       this.priorExpected += this.maxExt - this.baseExt + 1;
       this.maxExt = this.maxExt + 0x20000 + delta; // a fresh extended space, only differences matter
       this.baseExt = this.maxExt - 1;
-      this.seen.fill(0);
-      this.markSeen(0);
-      this.markSeen(1);
+      this.w0 = 3; // markSeen(0) and markSeen(1)
+      this.w1 = this.w2 = this.w3 = this.w4 = this.w5 = this.w6 = this.w7 = 0;
       this.badSeq = -1;
       // the stray that set badSeq was counted out of order; it now belongs to the new run
       if (this.outOfOrder > 0) this.outOfOrder--;
@@ -264,33 +329,92 @@ export class RtpStreamStats implements RtpStreamSummary {
     this.outOfOrder++;
   }
 
+  /** maxExt moves `by` forward: every bit moves `by` places towards older sequence numbers. */
   private advance(by: number): void {
     this.maxExt += by;
-    shiftWindow(this.seen, by);
-    this.markSeen(0);
+    if (by >= SEQ_WINDOW) {
+      this.w0 = 1;
+      this.w1 = this.w2 = this.w3 = this.w4 = this.w5 = this.w6 = this.w7 = 0;
+      return;
+    }
+    for (let words = by >> 4; words > 0; words--) {
+      this.w7 = this.w6;
+      this.w6 = this.w5;
+      this.w5 = this.w4;
+      this.w4 = this.w3;
+      this.w3 = this.w2;
+      this.w2 = this.w1;
+      this.w1 = this.w0;
+      this.w0 = 0;
+    }
+    const b = by & 15;
+    if (b !== 0) {
+      const c = 16 - b;
+      this.w7 = ((this.w7 << b) | (this.w6 >>> c)) & 0xffff;
+      this.w6 = ((this.w6 << b) | (this.w5 >>> c)) & 0xffff;
+      this.w5 = ((this.w5 << b) | (this.w4 >>> c)) & 0xffff;
+      this.w4 = ((this.w4 << b) | (this.w3 >>> c)) & 0xffff;
+      this.w3 = ((this.w3 << b) | (this.w2 >>> c)) & 0xffff;
+      this.w2 = ((this.w2 << b) | (this.w1 >>> c)) & 0xffff;
+      this.w1 = ((this.w1 << b) | (this.w0 >>> c)) & 0xffff;
+      this.w0 = (this.w0 << b) & 0xffff;
+    }
+    this.w0 |= 1; // markSeen(0)
   }
 
   private markSeen(back: number): void {
-    if (back < SEQ_WINDOW) this.seen[back >> 5]! |= 1 << (back & 31);
+    if (back >= SEQ_WINDOW) return;
+    const bit = 1 << (back & 15);
+    switch (back >> 4) {
+      case 0:
+        this.w0 |= bit;
+        break;
+      case 1:
+        this.w1 |= bit;
+        break;
+      case 2:
+        this.w2 |= bit;
+        break;
+      case 3:
+        this.w3 |= bit;
+        break;
+      case 4:
+        this.w4 |= bit;
+        break;
+      case 5:
+        this.w5 |= bit;
+        break;
+      case 6:
+        this.w6 |= bit;
+        break;
+      default:
+        this.w7 |= bit;
+    }
   }
 
   private wasSeen(back: number): boolean {
-    return back < SEQ_WINDOW && (this.seen[back >> 5]! & (1 << (back & 31))) !== 0;
+    if (back >= SEQ_WINDOW) return false;
+    return (this.word(back >> 4) & (1 << (back & 15))) !== 0;
   }
-}
 
-/** Moves every bit `by` places towards older sequence numbers (higher indexes). */
-function shiftWindow(w: Uint32Array, by: number): void {
-  if (by >= SEQ_WINDOW) {
-    w.fill(0);
-    return;
-  }
-  const words = by >> 5;
-  const bits = by & 31;
-  for (let i = w.length - 1; i >= 0; i--) {
-    const from = i - words;
-    let v = from >= 0 ? w[from]! << bits : 0;
-    if (bits !== 0 && from - 1 >= 0) v |= w[from - 1]! >>> (32 - bits);
-    w[i] = v >>> 0;
+  private word(k: number): number {
+    switch (k) {
+      case 0:
+        return this.w0;
+      case 1:
+        return this.w1;
+      case 2:
+        return this.w2;
+      case 3:
+        return this.w3;
+      case 4:
+        return this.w4;
+      case 5:
+        return this.w5;
+      case 6:
+        return this.w6;
+      default:
+        return this.w7;
+    }
   }
 }

@@ -12,6 +12,7 @@
  */
 import type { Endpoint, MessageEntry, PacketTime } from '../correlate/types.js';
 import type { SdpSession } from './session.js';
+import { CallSlots } from '../rtp/call-slots.js';
 
 /** One SDP as placed in an exchange. */
 export interface SdpEvent {
@@ -64,40 +65,62 @@ interface NegotiationImpl {
   state: NegotiationState;
   rejectCode?: number;
   hold: boolean;
-}
-
-interface CallExchanges {
-  readonly list: NegotiationImpl[];
   /**
-   * Offers made in requests, by the correlator's transaction index (a response belongs to its
-   * request's transaction; a proxy's two hops are two transactions): one per answering fork.
+   * Offers in requests: the correlator's transaction index (a response belongs to its
+   * request's transaction; a proxy's two hops are two transactions). Late offers are found by
+   * INVITE CSeq number instead (the 2xx ACK is a transaction of its own).
    */
-  readonly requestOffers: Map<number, NegotiationImpl[]>;
-  /** Late offers made in INVITE responses, by INVITE CSeq number (the 2xx ACK is a transaction of its own). */
-  readonly responseOffers: Map<number, NegotiationImpl[]>;
-  answered: boolean;
+  transactionIndex: number;
 }
 
-function eventOf(entry: MessageEntry, session: SdpSession): SdpEvent {
-  const m = entry.message;
-  return {
-    seq: entry.seq,
-    frame: m.frame,
-    ts: { tsSec: m.tsSec, tsNsec: m.tsNsec },
-    src: entry.src,
-    dst: entry.dst,
-    carrier: m.isRequest ? (m.method ?? '').toUpperCase() : String(m.statusCode),
-    session,
-  };
+/**
+ * An SdpEvent with its time built on read (a call keeps two or three of these for its
+ * whole life; the packet time is two numbers, not an object).
+ */
+class SdpEventImpl implements SdpEvent {
+  readonly seq: number;
+  readonly frame: number;
+  private readonly tsSec: number;
+  private readonly tsNsec: number;
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly carrier: string;
+  readonly session: SdpSession;
+
+  constructor(entry: MessageEntry, session: SdpSession) {
+    const m = entry.message;
+    this.seq = entry.seq;
+    this.frame = m.frame;
+    this.tsSec = m.tsSec;
+    this.tsNsec = m.tsNsec;
+    this.src = entry.src;
+    this.dst = entry.dst;
+    this.carrier = m.isRequest ? (m.method ?? '').toUpperCase() : String(m.statusCode);
+    this.session = session;
+  }
+
+  get ts(): PacketTime {
+    return { tsSec: this.tsSec, tsNsec: this.tsNsec };
+  }
 }
 
+/**
+ * Memory: one exact-size array of exchanges per call with SDP (replaced by a one-longer copy
+ * when an exchange is added), in a slot by call index. The lookups by transaction and by CSeq
+ * scan that array (a call has one to a few exchanges) instead of keeping two Maps per call.
+ */
 export class OfferAnswerTracker {
-  private readonly calls = new Map<number, CallExchanges>();
+  private readonly calls = new CallSlots<NegotiationImpl[]>();
   private static readonly NONE: readonly Negotiation[] = [];
 
   /** Exchanges of one call in the order their offers were seen. */
   negotiationsOfCall(callIndex: number): readonly Negotiation[] {
-    return this.calls.get(callIndex)?.list ?? OfferAnswerTracker.NONE;
+    return this.calls.get(callIndex) ?? OfferAnswerTracker.NONE;
+  }
+
+  /** Drops a call's exchanges (a live capture forgetting its oldest calls). */
+  forgetCall(callIndex: number): void {
+    this.calls.delete(callIndex);
   }
 
   /**
@@ -107,85 +130,87 @@ export class OfferAnswerTracker {
   onMessage(entry: MessageEntry, sdp: SdpSession | undefined): Negotiation | undefined {
     if (entry.retransmission) return undefined;
     const m = entry.message;
-    const cseqMethod = m.cseqMethod.toUpperCase();
-    const calls = this.calls;
-    let c = calls.get(entry.callIndex);
     if (m.isRequest) {
       if (!sdp) return undefined;
-      c ??= this.newCall(entry.callIndex);
-      const method = (m.method ?? cseqMethod).toUpperCase();
-      if (method === 'ACK') return this.answerLateOffer(c, c.responseOffers.get(m.cseqNumber), entry, sdp);
+      const list = this.callList(entry.callIndex);
+      const method = (m.method ?? m.cseqMethod).toUpperCase();
+      if (method === 'ACK') return this.answerLateOffer(lateOffersOf(list, m.cseqNumber), entry, sdp);
       if (method === 'PRACK') {
-        const late = this.unansweredLateOffers(c.responseOffers);
-        if (late.length > 0) return this.answerLateOffer(c, late, entry, sdp);
+        const late = unansweredLateOffers(list);
+        if (late.length > 0) return this.answerLateOffer(late, entry, sdp);
       }
-      const n = this.open(c, entry, sdp, method, false);
-      const list = c.requestOffers.get(entry.transactionIndex);
-      if (list) list.push(n);
-      else c.requestOffers.set(entry.transactionIndex, [n]);
-      return n;
+      return this.open(list, entry, sdp, method, false);
     }
     const status = m.statusCode ?? 0;
-    if (!c) {
-      if (!sdp || status >= 300 || status < 101 || cseqMethod !== 'INVITE') return undefined;
-      c = this.newCall(entry.callIndex);
+    let list = this.calls.get(entry.callIndex);
+    if (!list) {
+      if (!sdp || status >= 300 || status < 101 || !isInvite(m.cseqMethod)) return undefined;
+      list = this.callList(entry.callIndex);
     }
-    const pending = c.requestOffers.get(entry.transactionIndex);
     if (status >= 300) {
       // RFC 3261 §14.1 / RFC 3311 §5.2: a failed transaction leaves the session as it was.
-      const open = pending?.filter((n) => n.state === 'offered');
-      if (open && open.length > 0) {
-        for (const n of open) {
-          n.state = 'rejected';
-          n.rejectCode = status;
-        }
-        return open[open.length - 1];
+      let last: NegotiationImpl | undefined;
+      for (const n of list) {
+        if (n.lateOffer || n.transactionIndex !== entry.transactionIndex || n.state !== 'offered') continue;
+        n.state = 'rejected';
+        n.rejectCode = status;
+        last = n;
       }
-      return undefined;
+      return last;
     }
     if (!sdp || status < 101) return undefined;
-    if (pending && pending.length > 0) return this.answerRequestOffer(c, pending, entry, sdp, status);
-    if (cseqMethod !== 'INVITE') return undefined;
+    const pending = requestOffersOf(list, entry.transactionIndex);
+    if (pending.length > 0) return this.answerRequestOffer(list, pending, entry, sdp, status);
+    if (!isInvite(m.cseqMethod)) return undefined;
     // Late offer: the INVITE had no SDP. A later response of the same dialog repeats it (RFC 6337 §3.1).
-    const late = c.responseOffers.get(m.cseqNumber);
     // (same dialog and same hop: a proxy relaying the 200 makes a second, separate exchange)
-    if (late?.some((n) => n.dialogIndex === entry.dialogIndex && n.offer.src === entry.src && n.offer.dst === entry.dst)) return undefined;
-    const n = this.open(c, entry, sdp, 'INVITE', true);
-    if (late) late.push(n);
-    else c.responseOffers.set(m.cseqNumber, [n]);
-    return n;
+    for (const n of list) {
+      if (n.lateOffer && n.cseqNumber === m.cseqNumber && n.dialogIndex === entry.dialogIndex && n.offer.src === entry.src && n.offer.dst === entry.dst) return undefined;
+    }
+    return this.open(list, entry, sdp, 'INVITE', true);
   }
 
-  private newCall(callIndex: number): CallExchanges {
-    const c: CallExchanges = { list: [], requestOffers: new Map(), responseOffers: new Map(), answered: false };
-    this.calls.set(callIndex, c);
-    return c;
+  private callList(callIndex: number): NegotiationImpl[] {
+    let list = this.calls.get(callIndex);
+    if (!list) {
+      list = [];
+      this.calls.set(callIndex, list);
+    }
+    return list;
   }
 
-  private open(c: CallExchanges, entry: MessageEntry, sdp: SdpSession, method: string, lateOffer: boolean): NegotiationImpl {
+  /** Stores `list` + n as the call's list (callers return right after: `list` is stale then). */
+  private append(list: readonly NegotiationImpl[], n: NegotiationImpl): void {
+    const next = new Array<NegotiationImpl>(list.length + 1);
+    for (let i = 0; i < list.length; i++) next[i] = list[i]!;
+    next[list.length] = n;
+    this.calls.set(n.callIndex, next);
+  }
+
+  private open(list: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, method: string, lateOffer: boolean): NegotiationImpl {
     const n: NegotiationImpl = {
       callIndex: entry.callIndex,
       dialogIndex: entry.dialogIndex,
       method,
       cseqNumber: entry.message.cseqNumber,
-      renegotiation: c.answered,
+      renegotiation: anyAnswered(list),
       lateOffer,
-      offer: eventOf(entry, sdp),
+      offer: new SdpEventImpl(entry, sdp),
       state: 'offered',
       hold: sdp.hold,
+      transactionIndex: entry.transactionIndex,
     };
-    c.list.push(n);
+    this.append(list, n);
     return n;
   }
 
-  private answerRequestOffer(c: CallExchanges, pending: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, status: number): NegotiationImpl {
-    const ev = eventOf(entry, sdp);
+  private answerRequestOffer(list: NegotiationImpl[], pending: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, status: number): NegotiationImpl {
     const sameDialog = pending.find((n) => n.answerDialog === entry.dialogIndex);
     if (sameDialog) {
       // A 2xx after an 18x answer: the final answer wins, the first is kept as the early one.
       if (status >= 200 && sameDialog.answer && sameDialog.earlyAnswer === undefined && sameDialog.answer.carrier.startsWith('1')) {
         sameDialog.earlyAnswer = sameDialog.answer;
-        sameDialog.answer = ev;
+        sameDialog.answer = new SdpEventImpl(entry, sdp);
         sameDialog.hold = sameDialog.offer.session.hold || sdp.hold;
       }
       return sameDialog;
@@ -200,15 +225,14 @@ export class OfferAnswerTracker {
       delete n.answer;
       delete n.earlyAnswer;
       delete n.rejectCode;
-      pending.push(n);
-      c.list.push(n);
+      this.append(list, n);
     }
-    this.setAnswer(c, n, entry, ev);
+    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp));
     return n;
   }
 
-  private answerLateOffer(c: CallExchanges, offers: NegotiationImpl[] | undefined, entry: MessageEntry, sdp: SdpSession): NegotiationImpl | undefined {
-    if (!offers || offers.length === 0) return undefined;
+  private answerLateOffer(offers: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession): NegotiationImpl | undefined {
+    if (offers.length === 0) return undefined;
     // Prefer the offer of this hop (the ACK/PRACK goes back to where the offer came from), then this dialog.
     const open = offers.filter((o) => o.answer === undefined);
     const n =
@@ -216,22 +240,49 @@ export class OfferAnswerTracker {
       open.find((o) => o.dialogIndex === entry.dialogIndex) ??
       open[open.length - 1];
     if (!n) return undefined;
-    this.setAnswer(c, n, entry, eventOf(entry, sdp));
+    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp));
     return n;
   }
 
-  private setAnswer(c: CallExchanges, n: NegotiationImpl, entry: MessageEntry, ev: SdpEvent): void {
+  private setAnswer(n: NegotiationImpl, entry: MessageEntry, ev: SdpEvent): void {
     n.answer = ev;
     n.answerDialog = entry.dialogIndex;
     n.dialogIndex = entry.dialogIndex;
     n.state = 'answered';
     n.hold = n.offer.session.hold || ev.session.hold;
-    c.answered = true;
   }
+}
 
-  private unansweredLateOffers(map: Map<number, NegotiationImpl[]>): NegotiationImpl[] {
-    const out: NegotiationImpl[] = [];
-    for (const list of map.values()) for (const n of list) if (n.state === 'offered') out.push(n);
-    return out;
-  }
+/** `INVITE` in any letter case, without allocating an upper-cased copy per message. */
+function isInvite(method: string): boolean {
+  return method === 'INVITE' || (method.length === 6 && method.toUpperCase() === 'INVITE');
+}
+
+/** A call has had an answered exchange (an answer is never taken back, so this is "ever answered"). */
+function anyAnswered(list: readonly NegotiationImpl[]): boolean {
+  for (const n of list) if (n.state === 'answered') return true;
+  return false;
+}
+
+/** Offers made in requests of this transaction, in the order they were made: one per answering fork. */
+function requestOffersOf(list: readonly NegotiationImpl[], transactionIndex: number): NegotiationImpl[] {
+  const out: NegotiationImpl[] = [];
+  for (const n of list) if (!n.lateOffer && n.transactionIndex === transactionIndex) out.push(n);
+  return out;
+}
+
+/** Late offers made in responses to the INVITE with this CSeq number, in order. */
+function lateOffersOf(list: readonly NegotiationImpl[], cseqNumber: number): NegotiationImpl[] {
+  const out: NegotiationImpl[] = [];
+  for (const n of list) if (n.lateOffer && n.cseqNumber === cseqNumber) out.push(n);
+  return out;
+}
+
+/** Unanswered late offers, grouped by CSeq number in the order each number was first offered. */
+function unansweredLateOffers(list: readonly NegotiationImpl[]): NegotiationImpl[] {
+  const out: NegotiationImpl[] = [];
+  const numbers: number[] = [];
+  for (const n of list) if (n.lateOffer && !numbers.includes(n.cseqNumber)) numbers.push(n.cseqNumber);
+  for (const cseq of numbers) for (const n of list) if (n.lateOffer && n.cseqNumber === cseq && n.state === 'offered') out.push(n);
+  return out;
 }
