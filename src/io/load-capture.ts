@@ -5,6 +5,7 @@
  */
 import { CallCorrelator } from '../core/correlate/correlator.js';
 import { MediaRegistry } from '../core/correlate/media-registry.js';
+import { sdpOfMessage } from '../core/sdp/session.js';
 import { DiagnosticCounter } from '../core/diagnostics.js';
 import { CallStore } from '../core/store/call-store.js';
 import { decodeCaptureFile, type DecodeFileResult } from './decode-file.js';
@@ -47,7 +48,14 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
     ...(payloadReader ? { payloadReader } : {}),
   });
   const mediaDiagnostics = new DiagnosticCounter();
-  const media = new MediaRegistry({ onDiagnostic: mediaDiagnostics.sink });
+  // Exchanges keep no parsed SDP: a view asking for one gets it parsed again from the capture.
+  const media = new MediaRegistry({
+    onDiagnostic: mediaDiagnostics.sink,
+    sdpOfSeq: (seq) => {
+      const e = correlator.entry(seq);
+      return e === undefined ? undefined : sdpOfMessage(e.message);
+    },
+  });
   const store = new CallStore(correlator, media);
   const linkTypes = new Set<number>();
   const progress: LoadProgress = { bytesRead: 0, totalBytes: undefined, done: false };

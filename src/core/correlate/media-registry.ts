@@ -41,7 +41,7 @@ import type { TransportSegment } from '../net/segment.js';
 import type { MessageEntry } from './types.js';
 import { sdpOfMessage, type SdpMedia, type SdpSession } from '../sdp/session.js';
 import { OfferAnswerTracker, type Negotiation } from '../sdp/negotiation.js';
-import { codecLabel, staticPayload, isDynamicPayloadType } from '../sdp/static-payloads.js';
+import { codecLabel, type PayloadFormat, staticPayload, isDynamicPayloadType } from '../sdp/static-payloads.js';
 import { classifyFirstByte, emptyRtpHeader, looksLikeRtcp, parseRtpHeader } from '../rtp/rtp.js';
 import { parseRtcpCompound, RTCP_RR, RTCP_SR } from '../rtp/rtcp.js';
 import { RtpStreamStats, type PacketFormat } from '../rtp/stream-stats.js';
@@ -81,7 +81,7 @@ export interface MediaEndpoint {
   /** The SDP message (correlator seq) and frame that announced it. */
   readonly sinceSeq: number;
   readonly sinceFrame: number;
-  readonly media: SdpMedia;
+  readonly media: MediaFormats;
 }
 
 /** Media of one call: counts, streams and the endpoints it holds now. */
@@ -114,7 +114,7 @@ class Registration implements MediaEndpoint {
     readonly port: number,
     readonly sinceSeq: number,
     readonly sinceFrame: number,
-    readonly media: SdpMedia,
+    readonly media: MediaFormats,
   ) {}
 
   get callIndex(): number {
@@ -122,7 +122,23 @@ class Registration implements MediaEndpoint {
   }
 }
 
+/** What media matching reads of an m= line; endpoints announcing the same formats share one. */
+export interface MediaFormats {
+  /** SAVP/SAVPF or a=crypto: payloads are encrypted (RTCP too, RFC 3711). */
+  readonly srtp: boolean;
+  readonly payloads: readonly PayloadFormat[];
+  readonly telephoneEventPt?: number;
+}
+
+/** Distinct MediaFormats shared at most (codec lists repeat; odd ones beyond get their own). */
+export const MAX_SHARED_MEDIA_FORMATS = 4096;
+
 export interface MediaRegistryOptions {
+  /**
+   * Parses a message's SDP again by correlator seq: given, offer/answer exchanges keep no
+   * parsed sessions (they are read again when a view asks).
+   */
+  readonly sdpOfSeq?: (seq: number) => SdpSession | undefined;
   readonly onDiagnostic?: DiagnosticSink;
   /** Track RTP-looking packets no SDP announced (streams without callIndex). Default false. */
   readonly trackUnmatched?: boolean;
@@ -190,7 +206,9 @@ export class MediaRegistry {
   /** Streams without a call by flowKey: one stream, or the streams sharing that key in first-seen order. */
   private readonly unmatchedByFlow = new Map<number, RtpStreamStats | RtpStreamStats[]>();
   private unmatchedStreams = 0;
-  private readonly negotiations = new OfferAnswerTracker();
+  private readonly negotiations: OfferAnswerTracker;
+  /** MediaFormats by signature: every call with the same codecs shares one (bounded). */
+  private readonly sharedMediaFormats = new Map<string, MediaFormats>();
   private readonly header = emptyRtpHeader();
   private readonly sharedFormats = new Map<string, PacketFormat>();
   /** Formats of unannounced streams by payload type (they depend on the PT alone). */
@@ -199,6 +217,7 @@ export class MediaRegistry {
   private streamLimitReported = false;
 
   constructor(options: MediaRegistryOptions = {}) {
+    this.negotiations = new OfferAnswerTracker(options.sdpOfSeq);
     if (options.onDiagnostic) this.report = options.onDiagnostic;
     this.trackUnmatched = options.trackUnmatched ?? false;
   }
@@ -361,7 +380,7 @@ export class MediaRegistry {
       call = new CallMedia(entry.callIndex);
       this.calls.set(entry.callIndex, call);
     }
-    const reg = new Registration(call, kind, address, port, entry.seq, entry.message.frame, media);
+    const reg = new Registration(call, kind, address, port, entry.seq, entry.message.frame, this.formatsOf(media));
     reg.nextAtPort = this.atPort(port);
     this.setAtPort(port, reg);
     reg.nextInCall = call.registrations;
@@ -372,6 +391,18 @@ export class MediaRegistry {
     this.newest = reg;
     this.liveRegistrations++;
     while (this.liveRegistrations > MAX_MEDIA_ENDPOINTS && this.oldest) this.unlink(this.oldest);
+  }
+
+  /** The shared MediaFormats of an m= line (the SdpMedia itself is not kept). */
+  private formatsOf(m: SdpMedia): MediaFormats {
+    let key = `${m.srtp ? 1 : 0}|${m.telephoneEventPt ?? ''}`;
+    for (const p of m.payloads) key += `|${p.payloadType}/${p.name}/${p.clockRate}/${p.channels ?? ''}`;
+    let f = this.sharedMediaFormats.get(key);
+    if (f === undefined) {
+      f = m.telephoneEventPt !== undefined ? { srtp: m.srtp, payloads: m.payloads, telephoneEventPt: m.telephoneEventPt } : { srtp: m.srtp, payloads: m.payloads };
+      if (this.sharedMediaFormats.size < MAX_SHARED_MEDIA_FORMATS) this.sharedMediaFormats.set(key, f);
+    }
+    return f;
   }
 
   /** Takes a registration out of every list (taken over, evicted or its call forgotten). */

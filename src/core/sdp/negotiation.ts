@@ -24,7 +24,10 @@ export interface SdpEvent {
   readonly dst: Endpoint;
   /** `INVITE`, `ACK`, `183`, `200`, … */
   readonly carrier: string;
+  /** The SDP (parsed again on read when the tracker keeps no sessions). */
   readonly session: SdpSession;
+  /** That SDP puts the media on hold (SdpSession.hold). */
+  readonly hold: boolean;
 }
 
 export type NegotiationState = 'offered' | 'answered' | 'rejected';
@@ -85,9 +88,16 @@ class SdpEventImpl implements SdpEvent {
   readonly src: Endpoint;
   readonly dst: Endpoint;
   readonly carrier: string;
-  readonly session: SdpSession;
+  /** The session when kept; undefined when it is parsed again from the message on read. */
+  private readonly kept: SdpSession | undefined;
+  /** The session's hold, which the exchange logic reads (kept even when the session is not). */
+  readonly hold: boolean;
 
-  constructor(entry: MessageEntry, session: SdpSession) {
+  constructor(
+    entry: MessageEntry,
+    session: SdpSession,
+    private readonly reread: ((seq: number) => SdpSession | undefined) | undefined,
+  ) {
     const m = entry.message;
     this.seq = entry.seq;
     this.frame = m.frame;
@@ -96,7 +106,12 @@ class SdpEventImpl implements SdpEvent {
     this.src = entry.src;
     this.dst = entry.dst;
     this.carrier = m.isRequest ? (m.method ?? '').toUpperCase() : String(m.statusCode);
-    this.session = session;
+    this.kept = reread === undefined ? session : undefined;
+    this.hold = session.hold;
+  }
+
+  get session(): SdpSession {
+    return this.kept ?? this.reread?.(this.seq) ?? EMPTY_SESSION;
   }
 
   get ts(): PacketTime {
@@ -109,9 +124,18 @@ class SdpEventImpl implements SdpEvent {
  * when an exchange is added), in a slot by call index. The lookups by transaction and by CSeq
  * scan that array (a call has one to a few exchanges) instead of keeping two Maps per call.
  */
+/** What an event shows if its message can no longer be read (the capture file changed). */
+const EMPTY_SESSION: SdpSession = Object.freeze({ sessionName: '', address: '', media: [], hold: false, label: '' });
+
 export class OfferAnswerTracker {
   private readonly calls = new CallSlots<NegotiationImpl[]>();
   private static readonly NONE: readonly Negotiation[] = [];
+
+  /**
+   * `sessionOfSeq`: parses a message's SDP again by seq (the correlator re-reads the capture);
+   * given, exchanges keep no parsed sessions, which are the bulk of a call's SDP memory.
+   */
+  constructor(private readonly sessionOfSeq?: (seq: number) => SdpSession | undefined) {}
 
   /** Exchanges of one call in the order their offers were seen. */
   negotiationsOfCall(callIndex: number): readonly Negotiation[] {
@@ -195,7 +219,7 @@ export class OfferAnswerTracker {
       cseqNumber: entry.message.cseqNumber,
       renegotiation: anyAnswered(list),
       lateOffer,
-      offer: new SdpEventImpl(entry, sdp),
+      offer: new SdpEventImpl(entry, sdp, this.sessionOfSeq),
       state: 'offered',
       hold: sdp.hold,
       transactionIndex: entry.transactionIndex,
@@ -210,8 +234,8 @@ export class OfferAnswerTracker {
       // A 2xx after an 18x answer: the final answer wins, the first is kept as the early one.
       if (status >= 200 && sameDialog.answer && sameDialog.earlyAnswer === undefined && sameDialog.answer.carrier.startsWith('1')) {
         sameDialog.earlyAnswer = sameDialog.answer;
-        sameDialog.answer = new SdpEventImpl(entry, sdp);
-        sameDialog.hold = sameDialog.offer.session.hold || sdp.hold;
+        sameDialog.answer = new SdpEventImpl(entry, sdp, this.sessionOfSeq);
+        sameDialog.hold = sameDialog.offer.hold || sdp.hold;
       }
       return sameDialog;
     }
@@ -221,13 +245,13 @@ export class OfferAnswerTracker {
     else {
       // Another fork answers the same offer: an exchange of its own.
       const first = pending[0]!;
-      n = { ...first, answer: undefined, earlyAnswer: undefined, state: 'offered', hold: first.offer.session.hold };
+      n = { ...first, answer: undefined, earlyAnswer: undefined, state: 'offered', hold: first.offer.hold };
       delete n.answer;
       delete n.earlyAnswer;
       delete n.rejectCode;
       this.append(list, n);
     }
-    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp));
+    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp, this.sessionOfSeq));
     return n;
   }
 
@@ -240,7 +264,7 @@ export class OfferAnswerTracker {
       open.find((o) => o.dialogIndex === entry.dialogIndex) ??
       open[open.length - 1];
     if (!n) return undefined;
-    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp));
+    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp, this.sessionOfSeq));
     return n;
   }
 
@@ -249,7 +273,7 @@ export class OfferAnswerTracker {
     n.answerDialog = entry.dialogIndex;
     n.dialogIndex = entry.dialogIndex;
     n.state = 'answered';
-    n.hold = n.offer.session.hold || ev.session.hold;
+    n.hold = n.offer.hold || ev.hold;
   }
 }
 
