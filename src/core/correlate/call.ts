@@ -16,7 +16,6 @@ import {
   type CallState,
 } from './call-state.js';
 import { DialogTable } from './dialogs.js';
-import { endpoint } from './endpoint.js';
 import type { MessageFlow } from './flow-table.js';
 import type { MessageTable } from './message-table.js';
 import { StoredMessage, storedEntry } from './stored-message.js';
@@ -49,8 +48,6 @@ export class CallImpl implements CallRecord {
   private readonly fromTagValue: string | undefined;
   private readonly toValue: string | undefined;
   private readonly toTagValue: string | undefined;
-  readonly source: Endpoint;
-  readonly destination: Endpoint;
   /** Seq of the first message and of the latest-timestamped one. */
   private readonly startSeq: number;
   private endSeq: number;
@@ -100,8 +97,6 @@ export class CallImpl implements CallRecord {
     this.fromTagValue = first.fromTag;
     this.toValue = first.header('To');
     this.toTagValue = first.toTag;
-    this.source = endpoint(first.src, first.srcPort);
-    this.destination = endpoint(first.dst, first.dstPort);
     this.startSeq = firstSeq;
     this.endSeq = firstSeq;
     this.firstInitial = !first.isRequest || first.toTag === undefined || first.toTag === '';
@@ -136,6 +131,13 @@ export class CallImpl implements CallRecord {
     const out: MessageEntry[] = [];
     for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) out.push(storedEntry(this.table, s));
     return out;
+  }
+  /** First message's src / dst (the flow's shared strings). */
+  get source(): Endpoint {
+    return this.table.flow(this.startSeq).srcEndpoint;
+  }
+  get destination(): Endpoint {
+    return this.table.flow(this.startSeq).dstEndpoint;
   }
   get startTs(): PacketTime {
     return this.timeAt(this.startSeq);

@@ -10,8 +10,8 @@ import { viaSentBy } from './name-addr.js';
 import type { MessageFlow } from './flow-table.js';
 import type { MessageTable } from './message-table.js';
 import { retransmitRule, Train } from './retransmit.js';
-import { storedEntry } from './stored-message.js';
-import { TXN_INITIAL, TXN_PROVISIONAL_SEEN, TXN_RFC3261, TXN_TIMED_OUT, TxnColumns, TxnField } from './txn-columns.js';
+import { StoredMessage, storedEntry } from './stored-message.js';
+import { keyHash, TXN_INITIAL, TXN_PROVISIONAL_SEEN, TXN_RFC3261, TXN_TIMED_OUT, TxnColumns, TxnField } from './txn-columns.js';
 import type { Endpoint, MessageEntry, PacketTime, RetransmitTrain, TransactionRecord } from './types.js';
 
 /** RFC 3261 §8.1.1.7: branches of compliant elements start with this cookie. */
@@ -74,9 +74,9 @@ export class TransactionImpl implements TransactionRecord {
   get index(): number {
     return this.cols.get(this.row, TxnField.Index);
   }
-  /** base + NUL + method: the lookup key (holds the branch, see `branch`). */
-  get key(): string {
-    return this.cols.key(this.row);
+  /** Hash of base + NUL + method, the lookup key. */
+  get keyHash(): number {
+    return this.cols.keyHash(this.row);
   }
   get method(): string {
     return this.cols.method(this.row);
@@ -194,12 +194,9 @@ export class TransactionImpl implements TransactionRecord {
     return (t.tsSec(seq) - t.tsSec(r)) * 1000 + (t.tsNsec(seq) - t.tsNsec(r)) / 1e6;
   }
 
-  /** The top Via branch, read back from the key (`b\0branch` or RFC 2543 `…\0branch`). */
+  /** The top Via branch, read again from the message that opened the transaction. */
   get branch(): string | undefined {
-    const key = this.key;
-    const end = key.lastIndexOf('\0');
-    const start = this.rfc3261 ? 2 : key.lastIndexOf('\0', end - 1) + 1;
-    const b = key.slice(start, end);
+    const b = new StoredMessage(this.ctx.table, this.openedBy).viaBranch;
     return b === '' ? undefined : b;
   }
 
@@ -279,7 +276,7 @@ export class TransactionTable {
   private count = 0;
   /** Rows by index - 1, and rows by key: made only past TRANSACTION_SCAN_LIMIT transactions. */
   private rowsByIndex?: number[];
-  private byKey?: Map<string, number[]>;
+  private byKey?: Map<number, number[]>;
 
   constructor(private readonly ctx: TxnContext) {}
 
@@ -302,8 +299,7 @@ export class TransactionTable {
   /** A new transaction opened by message `seq` (its row is appended right after). */
   create(key: TransactionKey, seq: number, initial: boolean): TransactionImpl {
     const cols = this.ctx.cols;
-    const full = flat(`${key.base}\0${key.method}`);
-    const row = cols.add(this.count + 1, full, key.method, (key.rfc3261 ? TXN_RFC3261 : 0) | (initial ? TXN_INITIAL : 0), seq);
+    const row = cols.add(this.count + 1, keyHash(`${key.base}\0${key.method}`), key.method, (key.rfc3261 ? TXN_RFC3261 : 0) | (initial ? TXN_INITIAL : 0), seq);
     if (this.lastRow >= 0) cols.set(this.lastRow, TxnField.NextInCall, row + 1);
     else this.firstRow = row;
     this.lastRow = row;
@@ -319,7 +315,7 @@ export class TransactionTable {
 
   private index(row: number): void {
     this.rowsByIndex!.push(row);
-    const k = this.ctx.cols.key(row);
+    const k = this.ctx.cols.keyHash(row);
     const same = this.byKey!.get(k);
     if (same === undefined) this.byKey!.set(k, [row]);
     else same.push(row);
@@ -327,12 +323,13 @@ export class TransactionTable {
 
   /** Transactions with this full key, oldest first. */
   private withKey(full: string): TransactionImpl[] | undefined {
+    const h = keyHash(full);
     let rows: readonly number[] | undefined;
-    if (this.byKey !== undefined) rows = this.byKey.get(full);
+    if (this.byKey !== undefined) rows = this.byKey.get(h);
     else {
       const cols = this.ctx.cols;
       let found: number[] | undefined;
-      for (let r = this.firstRow; r >= 0; r = cols.get(r, TxnField.NextInCall) - 1) if (cols.key(r) === full) (found ??= []).push(r);
+      for (let r = this.firstRow; r >= 0; r = cols.get(r, TxnField.NextInCall) - 1) if (cols.keyHash(r) === h) (found ??= []).push(r);
       rows = found;
     }
     return rows?.map((r) => new TransactionImpl(this.ctx, r));
@@ -384,13 +381,4 @@ export class TransactionTable {
     }
     return fallback;
   }
-}
-
-/**
- * A flat copy of a concatenated string: `a + b` makes a rope that keeps both parts (and their
- * own ropes) alive; reading a character makes V8 flatten it into one sequential string.
- */
-function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
 }
