@@ -428,6 +428,14 @@ describe('capture started mid-call', () => {
     expect(f.call.finalCode).toBe(487);
   });
 
+  it('a Call-ID first seen through the 200 to its BYE (BYE not captured) completes', () => {
+    const f = new Flow();
+    f.res(200, 0, { cseq: 2, cseqMethod: 'BYE', toTag: 'b1', branch: 'z9hG4bK-bye' });
+    f.c.end();
+    expect(f.call.firstMethod).toBe('BYE');
+    expect(f.call.state).toBe('COMPLETED');
+  });
+
   it('a Call-ID first seen through a PRACK is ringing, then answered', () => {
     const f = new Flow();
     f.req('PRACK', 0, { cseq: 2, toTag: 'b1', branch: 'z9hG4bK-prack' });

@@ -99,7 +99,10 @@ export class CallImpl implements CallRecord {
     this.toTagValue = first.toTag;
     this.startSeq = firstSeq;
     this.endSeq = firstSeq;
-    this.firstInitial = !first.isRequest || first.toTag === undefined || first.toTag === '';
+    // A response counts as out of dialog, unless it answers a mid-dialog request (its BYE or
+    // PRACK was not captured): the call was up (or ringing) before the capture started.
+    const firstCseq = first.cseqMethod.toUpperCase();
+    this.firstInitial = first.isRequest ? first.toTag === undefined || first.toTag === '' : firstCseq !== 'BYE' && firstCseq !== 'PRACK';
     // A capture that starts mid-call first sees a request of an INVITE dialog: an in-dialog
     // INVITE, ACK, BYE, UPDATE or INFO (the call was answered before: IN CALL), a PRACK (early
     // dialog: RINGING) or a CANCEL (setting up). Such a Call-ID is an INVITE call, not an
@@ -286,6 +289,11 @@ export class CallImpl implements CallRecord {
   private onNewResponse(msg: SipMessage, txn: TransactionImpl, code: number, seq: number): void {
     if (!this.inviteCall) {
       if (code >= 200 && this.drivesState(txn)) this.decideNonInvite(txn, txn.finalResponseSeq === seq ? msg : undefined);
+      return;
+    }
+    if (txn.method === 'BYE') {
+      // The BYE itself was not captured: its 2xx still ends the call (RFC 3261 §15.1.2).
+      if (txn.requestSeq === 0 && code >= 200 && code < 300) this.state = stateOnBye(this.state) ?? this.state;
       return;
     }
     if (txn.method === 'CANCEL') {
