@@ -86,7 +86,7 @@ function version(cmd, args, re) {
 }
 
 function toolsFor(file) {
-  // run the bin itself, as a user does: its shebang sets the heap limit large captures need
+  // run the bin itself, as a user does
   const sip = q(join(ROOT, 'bin/siptrace'));
   return [
     { name: 'siptrace messages', cmd: `${sip} messages ${q(file)} --format tsv > /dev/null`, need: 'node' },

@@ -39,7 +39,7 @@
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { TransportSegment } from '../net/segment.js';
 import type { MessageEntry } from './types.js';
-import { sdpOfMessage, type SdpMedia, type SdpSession } from '../sdp/session.js';
+import { readSdpOfMessage, type SdpMedia, type SdpSession } from '../sdp/session.js';
 import { OfferAnswerTracker, type Negotiation } from '../sdp/negotiation.js';
 import { codecLabel, type PayloadFormat, staticPayload, isDynamicPayloadType } from '../sdp/static-payloads.js';
 import { classifyFirstByte, emptyRtpHeader, looksLikeRtcp, parseRtpHeader } from '../rtp/rtp.js';
@@ -275,7 +275,7 @@ export class MediaRegistry {
    */
   onSipMessage(entry: MessageEntry): SdpSession | undefined {
     const msg = entry.message;
-    const sdp = sdpOfMessage(msg, this.report);
+    const sdp = readSdpOfMessage(msg, this.report);
     this.negotiations.onMessage(entry, sdp);
     if (!sdp || entry.retransmission) return sdp;
     if (!msg.isRequest && (msg.statusCode ?? 0) >= 300) return sdp; // an error's SDP announces nothing (RFC 3261 §21.4.26)

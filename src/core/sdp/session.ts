@@ -254,11 +254,19 @@ const cache = new WeakMap<SipMessage, SdpSession | null>();
  * once per message; diagnostics are reported on the first call only.
  */
 export function sdpOfMessage(msg: SipMessage, report?: DiagnosticSink): SdpSession | undefined {
+  if (msg.body.length === 0) return undefined; // most messages: no cache entry for them
   const hit = cache.get(msg);
   if (hit !== undefined) return hit ?? undefined;
-  const body = findSdpBody(msg);
-  let session: SdpSession | undefined;
-  if (body) session = parseSdpBytes(body, report, msg.frame);
+  const session = readSdpOfMessage(msg, report);
   cache.set(msg, session ?? null);
   return session;
+}
+
+/**
+ * The SDP of a message parsed without the cache: for the loader, which sees each message once
+ * (a WeakMap entry per message cost more than the parse it saves).
+ */
+export function readSdpOfMessage(msg: SipMessage, report?: DiagnosticSink): SdpSession | undefined {
+  const body = findSdpBody(msg);
+  return body ? parseSdpBytes(body, report, msg.frame) : undefined;
 }
