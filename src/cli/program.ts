@@ -13,9 +13,9 @@ import { runSave, type SaveOptions } from './commands/save.js';
 import { addSelectionOptions } from './commands/selection.js';
 import { cliConfig } from './commands/load.js';
 
-const print = (s: string): void => {
-  process.stdout.write(s);
-};
+/** Writes to stdout; returns a promise to wait on while stdout is full (back-pressure). */
+const print = (s: string): Promise<void> | undefined =>
+  process.stdout.write(s) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 
 type MessagesFormat = 'tsv' | 'json';
 

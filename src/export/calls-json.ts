@@ -148,19 +148,26 @@ export function callsJson(calls: readonly CallRecord[], options: CallsJsonOption
  * string length limit. Same bytes as `JSON.stringify(callsJson(...), null, 2)`.
  */
 export function writeCallsJson(calls: readonly CallRecord[], options: CallsJsonOptions, write: (s: string) => void): void {
+  for (const chunk of callsJsonChunks(calls, options)) write(chunk);
+}
+
+/** The same document as a sequence of chunks (a call each), for writers that wait for the sink. */
+export function* callsJsonChunks(calls: readonly CallRecord[], options: CallsJsonOptions): Generator<string> {
   const doc = callsJson([], options) as { schema: number };
   const byCall = streamsByCall(options.streams ?? []);
   const sorted = [...calls].sort((a, b) => a.index - b.index);
   if (sorted.length === 0) {
-    write(safe(JSON.stringify({ schema: doc.schema, calls: [] }, null, 2)) + '\n');
+    yield safe(JSON.stringify({ schema: doc.schema, calls: [] }, null, 2)) + '\n';
     return;
   }
-  write(`{\n  "schema": ${JSON.stringify(doc.schema)},\n  "calls": [\n`);
-  sorted.forEach((c, k) => {
-    const text = JSON.stringify(callJson(c, byCall.get(c.index) ?? []), null, 2).replace(/^/gm, '    ');
-    write(safe(text) + (k < sorted.length - 1 ? ',\n' : '\n'));
-  });
-  write('  ]\n}\n');
+  yield `{\n  "schema": ${JSON.stringify(doc.schema)},\n  "calls": [\n`;
+  for (let k = 0; k < sorted.length; k++) {
+    const c = sorted[k]!;
+    // indent by splitting lines (a multiline /^/ replace cost more than the stringify)
+    const text = '    ' + JSON.stringify(callJson(c, byCall.get(c.index) ?? []), null, 2).split('\n').join('\n    ');
+    yield safe(text) + (k < sorted.length - 1 ? ',\n' : '\n');
+  }
+  yield '  ]\n}\n';
 }
 
 /** JSON.stringify leaves DEL and C1 controls raw; some terminals act on them. */

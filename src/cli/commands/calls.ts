@@ -1,5 +1,5 @@
 /** `siptrace calls FILE`: one row per call as a table, JSON or CSV. */
-import { writeCallsJson } from '../../export/calls-json.js';
+import { callsJsonChunks } from '../../export/calls-json.js';
 import { renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../export/calls-table.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { loadForCommand } from './load.js';
@@ -13,7 +13,10 @@ export interface CallsOptions extends SelectionOptions {
   reverse?: boolean;
 }
 
-export async function runCalls(file: string, opts: CallsOptions, write: (s: string) => void): Promise<ExitCode> {
+/** Writes text; a returned promise means the sink is full: wait for it before writing more. */
+export type TextWriter = (s: string) => Promise<void> | void;
+
+export async function runCalls(file: string, opts: CallsOptions, write: TextWriter): Promise<ExitCode> {
   const load = await loadForCommand(file);
   const store = load.store;
   let ids = selectedCalls(opts, store);
@@ -29,7 +32,11 @@ export async function runCalls(file: string, opts: CallsOptions, write: (s: stri
   try {
     const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
     if (opts.format === 'json') {
-      writeCallsJson(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) }, write);
+      // a call at a time, waiting while stdout is full (a slow pipe must not buffer 700 MB)
+      for (const chunk of callsJsonChunks(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) })) {
+        const full = write(chunk);
+        if (full) await full;
+      }
     } else if (opts.format === 'csv') {
       write(renderCallsCsv(rows, columns ? { columns } : {}));
     } else {
