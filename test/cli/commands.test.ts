@@ -1,5 +1,6 @@
 /** `siptrace calls|flow|save` run as a user would, on real captures and our fixtures. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -101,4 +102,19 @@ describe('siptrace save', () => {
     const r = runCli(['save', '-', '-o', out], { input: readFileSync(sipRtp) });
     expect(r.code).toBe(2);
   });
+
+  it('flow --raw shows the same messages read again from the file, kept from stdin, or from gzip', () => {
+    // a file is re-read by offset; stdin and gzip cannot be, so their messages are kept in memory
+    for (const capture of [aaa, path.join(REPO_ROOT, 'fixtures', 'tcp-message-many-segments.pcap')]) {
+      const fromFile = runCli(['flow', capture, '--call', '1', '--raw']);
+      expect(fromFile.code).toBe(0);
+      expect(fromFile.stdout).toMatch(/^(INVITE|REGISTER|OPTIONS|MESSAGE|SUBSCRIBE) sip:/m);
+      const bytes = readFileSync(capture);
+      expect(runCli(['flow', '-', '--call', '1', '--raw'], { input: bytes }).stdout).toBe(fromFile.stdout);
+      const gz = path.join(tmp, `${path.basename(capture)}.gz`);
+      writeFileSync(gz, gzipSync(bytes));
+      expect(runCli(['flow', gz, '--call', '1', '--raw']).stdout).toBe(fromFile.stdout);
+    }
+  });
 });
+
