@@ -1,7 +1,8 @@
 /**
  * Reads a capture file (or stdin for '-') in chunks into the chunk-fed capture reader,
  * gunzipping on the fly when the input starts with the gzip magic, and yielding to the
- * event loop after every chunk so a UI stays responsive while a large file loads.
+ * event loop after every chunk (or every `sliceMs` of decoding, for the UI) so a UI stays
+ * responsive while a large file loads.
  *
  * Offsets: CaptureRecord.fileOffset counts bytes of the stream the reader saw. For a
  * gzip-compressed input that is the DECOMPRESSED stream, so readAt() cannot re-read those
@@ -46,6 +47,15 @@ export interface ReadCaptureOptions {
   signal?: AbortSignal;
   /** Awaited after each chunk: lets a slow consumer (stdout) hold the reader back (back-pressure). */
   pace?(): Promise<void> | undefined;
+  /**
+   * Longest run of decoding (ms) between two yields to the event loop. Each chunk is then fed
+   * in pieces of SLICE_PIECE_BYTES and the reader yields (after onProgress) as soon as this
+   * much time went by, so a key waits about this long at most whatever the chunk size and the
+   * machine's speed. Unset: one yield per chunk (the CLI: fewer turns, same output).
+   */
+  sliceMs?: number;
+  /** Monotonic clock (ms) for sliceMs; performance.now() unless a test passes a fake one. */
+  now?(): number;
 }
 
 export interface ReadCaptureResult {
@@ -58,6 +68,11 @@ export interface ReadCaptureResult {
 }
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/**
+ * Piece of a chunk fed at once when time-slicing: small enough to decode in a few ms on a slow
+ * machine (256 KiB took ~40 ms), big enough that checking the clock costs nothing.
+ */
+export const SLICE_PIECE_BYTES = 32 * 1024;
 /** zlib rejects output chunks smaller than this. */
 const MIN_GUNZIP_CHUNK = 64;
 
@@ -137,6 +152,33 @@ export async function readCaptureFile(pathOrDash: string, events: CaptureReaderE
   const checkAbort = (): void => {
     if (opts.signal?.aborted) throw new CaptureInputError('ABORTED', `${name}: reading aborted`, name);
   };
+  const sliceMs = opts.sliceMs;
+  const now = opts.now ?? (() => performance.now());
+  let sliceStart = now();
+  const turn = async (): Promise<void> => {
+    await nextTurn();
+    sliceStart = now();
+  };
+  /**
+   * Pushes one chunk; with sliceMs, in pieces, yielding whenever the slice is used up.
+   * `progressAt(left)`: the progress figure while `left` bytes of the chunk are not fed yet.
+   */
+  const feed = async (chunk: Buffer, progressAt: (left: number) => number): Promise<void> => {
+    if (sliceMs === undefined) {
+      reader.push(chunk);
+      return;
+    }
+    for (let at = 0; at < chunk.length && !reader.stopped; ) {
+      const end = Math.min(chunk.length, at + SLICE_PIECE_BYTES);
+      reader.push(chunk.subarray(at, end));
+      at = end;
+      if (at < chunk.length && now() - sliceStart >= sliceMs) {
+        opts.onProgress?.(progressAt(chunk.length - at), total);
+        checkAbort();
+        await turn();
+      }
+    }
+  };
 
   try {
     const raw = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -157,17 +199,19 @@ export async function readCaptureFile(pathOrDash: string, events: CaptureReaderE
     compressed = isGzip(Buffer.concat(head));
 
     if (!compressed) {
+      let headLeft = headLen;
       for (const chunk of head) {
-        reader.push(chunk);
+        headLeft -= chunk.length;
+        await feed(chunk, (left) => bytesRead - headLeft - left);
       }
       opts.onProgress?.(bytesRead, total);
       while (!rawDone && !reader.stopped) {
         checkAbort();
-        await nextTurn();
+        await turn();
         const chunk = await nextRaw(raw, name);
         if (chunk === undefined) break;
         bytesRead += chunk.length;
-        reader.push(chunk);
+        await feed(chunk, (left) => bytesRead - left);
         opts.onProgress?.(bytesRead, total);
         await opts.pace?.();
       }
@@ -189,11 +233,11 @@ export async function readCaptureFile(pathOrDash: string, events: CaptureReaderE
       try {
         for await (const chunk of gunzip as AsyncIterable<Buffer>) {
           checkAbort();
-          reader.push(chunk);
+          await feed(chunk, () => bytesRead);
           opts.onProgress?.(bytesRead, total);
           if (reader.stopped) break;
           await opts.pace?.();
-          await nextTurn();
+          await turn();
         }
       } catch (err) {
         checkAbort();

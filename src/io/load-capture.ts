@@ -35,7 +35,9 @@ export interface LoadOptions {
   relatedCallHeaders?: readonly string[];
   signal?: AbortSignal;
   chunkSize?: number;
-  /** Called after each chunk, once the store was notified. */
+  /** Longest decoding run (ms) between yields to the event loop (ReadCaptureOptions.sliceMs). */
+  sliceMs?: number;
+  /** Called after each chunk (and each time slice), once the store was notified. */
   onProgress?(p: LoadProgress): void;
 }
 
@@ -71,6 +73,7 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
         {
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+          ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}),
           onProgress: (bytesRead, totalBytes) => {
             progress.bytesRead = bytesRead;
             progress.totalBytes = totalBytes;

@@ -1,29 +1,35 @@
 /**
  * The terminal UI process: a blessed screen showing one frame at a time. Keys go through the
- * keymap to the pure reducer, then the screen is drawn at once; store changes during the load
- * are drawn at most every RENDER_INTERVAL_MS. The terminal is ALWAYS restored: on quit, on
+ * keymap to the pure reducer, then the screen is drawn at once from what the last refresh
+ * showed; store changes during the load are refreshed at the pace RefreshPacer sets (the list
+ * is frozen between refreshes, see ListQueries.freeze). The loader yields every LOAD_SLICE_MS
+ * of decoding, so a key waits about that long at most. The terminal is ALWAYS restored: on quit, on
  * SIGINT/SIGTERM/SIGHUP, on an uncaught exception, and when the load fails before any call.
  */
 import blessed from 'blessed';
 import { aliasMap, loadConfig, updateConfig, type LoadedConfig, type SiptraceConfig } from '../io/config.js';
 import { startLoad } from '../io/load-capture.js';
-import { StatsCharts } from './charts.js';
+import { preloadCharts, StatsCharts } from './charts.js';
 import { actionFor, INPUT_SCREENS, keyName, type KeyEvent } from './keymap.js';
 import { listQueries } from './list-query.js';
+import { RefreshPacer } from './refresh-pacer.js';
 import type { LoadInfo, ScreenContext } from './screens/context.js';
 import { renderScreen } from './screens/index.js';
 import { saveCalls } from './save.js';
 import { frameToTags } from './tags.js';
+import { countOnLiveStats } from './stats-data.js';
+import { openTrace } from './trace.js';
 import { currentScreen, DEFAULT_COLUMNS, initialState, reduce, type ConfigRequest, type FlowSettings, type SaveRequest, type UiAction, type UiEnv, type UiInit, type UiState } from './ui-state.js';
 
-/** Redraws caused by the load are batched: ~10 per second keeps keys answered at once. */
-export const RENDER_INTERVAL_MS = 100;
+export { RENDER_INTERVAL_MS } from './refresh-pacer.js';
 
+/** Read size while loading for the UI (the time slices below bound how long a key waits). */
+export const TUI_LOAD_CHUNK_SIZE = 1024 * 1024;
 /**
- * Read size while loading for the UI: the decoder holds the event loop for one chunk, so a
- * key waits at most that long (1 MiB took ~150 ms on the bench machine; 256 KiB ~40 ms).
+ * Longest decoding run between two turns of the event loop while the UI loads: a key is
+ * answered within about this plus one redraw (the goal is 100 ms on a busy 2-core machine).
  */
-export const TUI_LOAD_CHUNK_SIZE = 256 * 1024;
+export const LOAD_SLICE_MS = 12;
 
 export const EXIT_SIGINT = 130;
 export const EXIT_SIGTERM = 143;
@@ -83,8 +89,13 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
   const aliases = aliasMap(loaded.config);
   const abort = new AbortController();
   const related = loaded.config.relatedCallHeaders;
-  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
-  const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false };
+  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, sliceMs: LOAD_SLICE_MS, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
+  const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false, calls: 0, messages: 0 };
+  const lists = listQueries(load.store);
+  lists.freeze(0);
+  const pacer = new RefreshPacer();
+  const trace = openTrace();
+  const callCount = (): number => load.correlator.calls().length;
   let status: string | undefined;
   const ctx = (): ScreenContext => ({
     store: load.store,
@@ -117,6 +128,7 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
       abort.abort();
+      trace?.end();
       try {
         screen.destroy();
       } catch {
@@ -147,20 +159,46 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
 
     const draw = (): void => {
       if (finished) return;
-      timer = undefined;
       try {
+        const t0 = trace !== undefined ? performance.now() : 0;
         const r = renderScreen(state, ctx(), screen.width as number, screen.height as number);
+        const t1 = trace !== undefined ? performance.now() : 0;
         env = r.env;
         if (r.flowScroll !== undefined && r.flowScroll !== state.flow.scroll) state = reduce(state, { type: 'flowScroll', scroll: r.flowScroll }, r.env);
         box.setContent(frameToTags(r.frame));
         charts.show(r.charts);
         screen.render();
+        if (trace !== undefined) trace.note(`draw ${currentScreen(state)}: frame ${(t1 - t0).toFixed(1)} ms, blessed ${(performance.now() - t1).toFixed(1)} ms`);
       } catch (err) {
         fail(err);
       }
     };
+    /** Shows the store as it is now (paced while loading: see RefreshPacer). */
+    const refresh = (): void => {
+      if (finished) return;
+      timer = undefined;
+      const start = performance.now();
+      // the counts and the list shown until the next refresh (keys draw from these)
+      info.calls = callCount();
+      info.messages = load.correlator.table.count;
+      lists.freeze(info.calls);
+      countOnLiveStats(load.store, info.calls, info.messages);
+      if (state.list.follow && env !== undefined) state = reduce(state, { type: 'data' }, env);
+      draw();
+      pacer.ran(start, performance.now());
+      trace?.note(`refresh${info.done ? ' (loaded)' : ''}: ${info.calls} calls, ${(performance.now() - start).toFixed(1)} ms, next in ${pacer.delay(performance.now()).toFixed(0)} ms`);
+    };
     const later = (): void => {
-      if (timer === undefined && !finished) timer = setTimeout(draw, RENDER_INTERVAL_MS);
+      if (timer === undefined && !finished) timer = setTimeout(refresh, pacer.delay(performance.now()));
+    };
+    /**
+     * The load ended: one last refresh shows every call. The list stays frozen at that count
+     * (the store no longer changes), so nothing re-reads all 100 000+ calls at this moment.
+     */
+    const loadEnded = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      info.done = true;
+      refresh();
     };
     const dispatch = (a: UiAction): void => {
       if (env === undefined) draw();
@@ -196,31 +234,33 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
 
     let shownCalls = false;
     const unsubscribe = load.store.subscribe(() => {
-      if (state.list.follow && env !== undefined) state = reduce(state, { type: 'data' }, env);
-      // the first calls are drawn at once (time to first rows); later batches are throttled
-      if (!shownCalls && load.store.stats().calls > 0) {
+      if (info.done) return;
+      // the first calls are drawn at once (time to first rows); later batches are paced
+      if (!shownCalls && callCount() > 0) {
         shownCalls = true;
-        draw();
+        if (timer !== undefined) clearTimeout(timer);
+        refresh();
+        setImmediate(preloadCharts);
       } else later();
     });
     load.done.then(
-      () => {
-        info.done = true;
-        later();
-      },
+      () => loadEnded(),
       (err: unknown) => {
-        info.done = true;
         if (abort.signal.aborted) return;
         // nothing to show: give the error to the CLI (terminal restored first)
-        if (load.store.stats().calls === 0) return fail(err);
+        if (callCount() === 0) {
+          info.done = true;
+          return fail(err);
+        }
         info.error = err instanceof Error ? err.message : String(err);
-        later();
+        loadEnded();
       },
     );
 
     screen.on('keypress', (ch: string | undefined, key: KeyEvent | undefined) => {
       const name = keyName(ch, key);
       if (name === undefined) return;
+      trace?.note(`key ${name}`);
       // Ctrl-C in raw mode is a key, not a signal: exit as an interrupted program does
       if (name === 'C-c') return finish(EXIT_SIGINT);
       const scr = currentScreen(state);

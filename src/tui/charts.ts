@@ -2,7 +2,7 @@
  * The statistics screen's charts: blessed-contrib line and bar widgets placed over the areas
  * the stats frame leaves blank (screens/stats.ts decides where and with which data). They
  * are created when the screen shows charts and destroyed when it stops, so every other
- * screen stays one plain text box.
+ * screen stays one plain text box; new figures in the same areas go into the widgets there.
  */
 import type { Widgets } from 'blessed';
 import { createRequire } from 'node:module';
@@ -11,6 +11,8 @@ import { BAR_SPACING, BAR_WIDTH, BAR_X_OFFSET } from './screens/stats.js';
 
 type LineFactory = typeof import('blessed-contrib/lib/widget/charts/line.js');
 type BarFactory = typeof import('blessed-contrib/lib/widget/charts/bar.js');
+type LineWidget = ReturnType<LineFactory>;
+type BarWidget = ReturnType<BarFactory>;
 
 let factories: { line: LineFactory; bar: BarFactory } | undefined;
 
@@ -26,6 +28,14 @@ function load(): { line: LineFactory; bar: BarFactory } {
   return factories;
 }
 
+/**
+ * Loads the chart modules ahead of time (the app does it once the first rows are up), so the
+ * first `i` during a load does not wait for require() on top of drawing.
+ */
+export function preloadCharts(): void {
+  load();
+}
+
 const box = (r: Rect, label: string): Widgets.BoxOptions => ({
   top: r.top,
   left: r.left,
@@ -39,6 +49,9 @@ const box = (r: Rect, label: string): Widgets.BoxOptions => ({
 export class StatsCharts {
   private widgets: Widgets.BoxElement[] = [];
   private key = '';
+  private rectsKey = '';
+  private rateZero = false;
+  private ratePoints = 0;
 
   constructor(private readonly screen: Widgets.Screen) {}
 
@@ -47,10 +60,21 @@ export class StatsCharts {
     if (charts === undefined) return this.hide();
     const key = JSON.stringify(charts);
     if (key === this.key) return;
+    const { rects, data } = charts;
+    // same areas, new figures (a refresh while loading): new data into the widgets there,
+    // cheaper than making them again
+    const rectsKey = JSON.stringify(rects);
+    if (rectsKey === this.rectsKey && this.sameScale(data)) {
+      this.key = key;
+      this.fill(data);
+      return;
+    }
     this.hide();
     this.key = key;
+    this.rectsKey = rectsKey;
+    this.rateZero = Math.max(0, ...data.rate.y) === 0;
+    this.ratePoints = data.rate.x.length;
     const { line, bar } = load();
-    const { rects, data } = charts;
     const points = data.rate.x.length;
     const rate = line({
       ...box(rects.rate, data.labels.rate),
@@ -66,15 +90,29 @@ export class StatsCharts {
     const jitter = bar({ ...box(rects.jitter, data.labels.jitter), barWidth: BAR_WIDTH, barSpacing: BAR_SPACING, xOffset: BAR_X_OFFSET, maxHeight: 1, barBgColor: 'magenta' });
     // contrib charts get their canvas when attached: append first, then set the data
     for (const w of [rate, codes, jitter]) this.screen.append(w);
+    this.widgets = [rate, codes, jitter];
+    this.fill(data);
+  }
+
+  /** Options set at creation (no maxY, label spacing by point count) still fit `data`. */
+  private sameScale(data: ChartData): boolean {
+    return this.widgets.length === 3 && this.rateZero === (Math.max(0, ...data.rate.y) === 0) && this.ratePoints === data.rate.x.length;
+  }
+
+  private fill(data: ChartData): void {
+    const [rate, codes, jitter] = this.widgets as unknown as [LineWidget, BarWidget, BarWidget];
+    rate.setLabel(data.labels.rate);
+    codes.setLabel(data.labels.codes);
+    jitter.setLabel(data.labels.jitter);
     rate.setData([{ title: data.rate.title, x: [...data.rate.x], y: [...data.rate.y] }]);
     codes.setData({ titles: [...data.codes.titles], data: [...data.codes.data] });
     jitter.setData({ titles: [...data.jitter.titles], data: [...data.jitter.data] });
-    this.widgets = [rate, codes, jitter];
   }
 
   hide(): void {
     for (const w of this.widgets) w.destroy();
     this.widgets = [];
     this.key = '';
+    this.rectsKey = '';
   }
 }

@@ -2,8 +2,14 @@
  * The call list's query: filter expression AND quick search, sorted. Predicates are memoised
  * by text so the store's result cache (keyed by predicate identity) hits while scrolling.
  * The search looks at every attribute's text, not only the visible columns.
+ *
+ * While a capture loads the store changes after every slice, and a store query at a new
+ * version re-reads every call (~300 ms at 120 000 calls). So during the load the app
+ * `freeze()`s the list: it shows the calls up to a count the app sets at its paced refreshes,
+ * keys are answered from that, and the list in capture order (the default) is kept without
+ * asking the store at all (call ids are indexes, appended in that order).
  */
-import { CALL_ATTRIBUTES, type CallRow } from '../core/store/attributes.js';
+import { callRow, CALL_ATTRIBUTES, type CallRow } from '../core/store/attributes.js';
 import type { CallQueryResult, CallStore } from '../core/store/call-store.js';
 import { compileFilterExpression, type CallPredicate } from '../core/store/filter-compile.js';
 import { FilterSyntaxError } from '../core/store/filter-expr.js';
@@ -17,14 +23,52 @@ function rowMatches(row: CallRow, needle: string): boolean {
   return false;
 }
 
+/** True for the list by index with nothing filtered: ids 1..n (or n..1), no query needed. */
+function isNatural(list: Pick<ListState, 'filter' | 'search' | 'sort'>): boolean {
+  return list.sort.attr === 'index' && list.filter.trim() === '' && list.search.trim() === '';
+}
+
 export class ListQueries {
   private predKey = '';
   private pred: CallPredicate | undefined;
   private fullKey = '';
   private full: readonly number[] = [];
-  private posIndex?: Map<number, number>;
+  private posIndex?: Int32Array;
+  /** Calls shown while frozen (undefined: live, every store version is shown). */
+  private frozenCalls: number | undefined;
+  private epoch = 0;
+  /** 1..n, grown as the frozen count grows (shared by every natural-order result). */
+  private readonly natural: number[] = [];
 
   constructor(readonly store: CallStore) {}
+
+  /**
+   * Shows the first `calls` calls until the next freeze() or thaw(), whatever the store holds
+   * meanwhile (counts only grow: call ids are stable indexes).
+   */
+  freeze(calls: number): void {
+    this.frozenCalls = calls;
+    this.epoch++;
+  }
+
+  /** Back to showing every store version (the app stays frozen at the final count instead). */
+  thaw(): void {
+    this.frozenCalls = undefined;
+    this.epoch++;
+  }
+
+  get frozen(): boolean {
+    return this.frozenCalls !== undefined;
+  }
+
+  /** Bumps at every freeze() and thaw(): what a frozen screen may cache its figures by. */
+  get refreshes(): number {
+    return this.epoch;
+  }
+
+  private dataKey(): string {
+    return this.frozenCalls === undefined ? `v${this.store.version}` : `f${this.epoch}`;
+  }
 
   /** The predicate of a filter + search (undefined when both are empty); throws FilterSyntaxError. */
   predicate(list: Pick<ListState, 'filter' | 'search'>): CallPredicate | undefined {
@@ -43,6 +87,18 @@ export class ListQueries {
 
   /** A page of the list. A bad filter (only possible from a config) shows every call. */
   page(list: ListState, offset: number, limit: number): CallQueryResult {
+    if (this.frozenCalls !== undefined) {
+      // the rows of the page only: never a store query at a new version
+      const all = this.ids(list);
+      const from = Math.max(0, Math.floor(offset));
+      const ids = all.slice(from, from + Math.max(0, Math.floor(limit)));
+      const rows = ids.map((id) => callRow(this.store.call(id)!, this.store.streams(id)));
+      return { version: this.epoch, total: all.length, ids, rows };
+    }
+    return this.storePage(list, offset, limit);
+  }
+
+  private storePage(list: ListState, offset: number, limit: number): CallQueryResult {
     let filter: CallPredicate | undefined;
     try {
       filter = this.predicate(list);
@@ -54,9 +110,19 @@ export class ListQueries {
 
   /** Every id of the list, in order (cached per store version and query). */
   ids(list: ListState): readonly number[] {
-    const key = `${this.store.version}\u0000${list.filter}\u0000${list.search}\u0000${list.sort.attr}\u0000${list.sort.desc}`;
+    const key = `${this.dataKey()}\u0000${list.filter}\u0000${list.search}\u0000${list.sort.attr}\u0000${list.sort.desc}`;
     if (key !== this.fullKey) {
-      this.full = this.page(list, 0, Number.MAX_SAFE_INTEGER).ids;
+      const n = this.frozenCalls;
+      if (n === undefined) this.full = this.storePage(list, 0, Number.MAX_SAFE_INTEGER).ids;
+      else if (isNatural(list)) {
+        for (let id = this.natural.length + 1; id <= n; id++) this.natural.push(id);
+        this.full = this.natural.length === n ? this.natural : this.natural.slice(0, n);
+        if (list.sort.desc) this.full = this.full.slice().reverse();
+      } else {
+        // another order or a filter: one store query per refresh, cut to the calls shown
+        const ids = this.storePage(list, 0, Number.MAX_SAFE_INTEGER).ids;
+        this.full = ids.filter((id) => id <= n);
+      }
       this.fullKey = key;
       this.posIndex = undefined;
     }
@@ -65,8 +131,16 @@ export class ListQueries {
 
   posOf(list: ListState, id: number): number | undefined {
     const ids = this.ids(list);
-    if (this.posIndex === undefined) this.posIndex = new Map(ids.map((x, i) => [x, i] as const));
-    return this.posIndex.get(id);
+    if (ids === this.natural) return id >= 1 && id <= ids.length ? id - 1 : undefined;
+    if (this.posIndex === undefined) {
+      // position + 1 by id (0: not in the list); a typed array builds far faster than a Map
+      let max = 0;
+      for (const x of ids) if (x > max) max = x;
+      this.posIndex = new Int32Array(max + 1);
+      ids.forEach((x, i) => (this.posIndex![x] = i + 1));
+    }
+    const p = id >= 0 && id < this.posIndex.length ? this.posIndex[id]! : 0;
+    return p === 0 ? undefined : p - 1;
   }
 
   /** Undefined when the expression compiles; else the message and 0-based column. */

@@ -63,7 +63,8 @@ export function progressText(load: LoadInfo | undefined, barWidth = 20): string 
 }
 
 function headerText(state: UiState, ctx: ScreenContext, total: number): string {
-  const st = ctx.store.stats();
+  const counted = ctx.load?.calls !== undefined && ctx.load.messages !== undefined;
+  const st = counted ? { calls: ctx.load!.calls!, messages: ctx.load!.messages! } : ctx.store.stats();
   const sort = `${attribute(state.list.sort.attr).title} ${state.list.sort.desc ? 'desc' : 'asc'}`;
   const parts = [
     `siptrace  ${sanitizeField(ctx.input)}`,

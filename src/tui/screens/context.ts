@@ -5,6 +5,12 @@ export interface LoadInfo {
   bytesRead: number;
   totalBytes: number | undefined;
   done: boolean;
+  /**
+   * Calls and messages shown (counted by the app at its last refresh, so the header and the
+   * statistics need no walk over the whole store). Unset: the store's stats() are read.
+   */
+  calls?: number;
+  messages?: number;
   /** Set when the load failed part-way (what was read stays shown). */
   error?: string;
 }

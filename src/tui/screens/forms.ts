@@ -80,7 +80,7 @@ export function settingsView(state: UiState, ctx: ScreenContext, width: number, 
 
 /** How many calls each scope of the save screen writes. */
 export function scopeCounts(state: UiState, ctx: ScreenContext): Record<SaveScope, number> {
-  return { selected: state.saveCalls.length, filtered: listQueries(ctx.store).ids(state.list).length, all: ctx.store.stats().calls };
+  return { selected: state.saveCalls.length, filtered: listQueries(ctx.store).ids(state.list).length, all: ctx.load?.calls ?? ctx.store.stats().calls };
 }
 
 function scopeText(scope: SaveScope, state: UiState, counts: Record<SaveScope, number>): string {

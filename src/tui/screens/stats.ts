@@ -6,7 +6,8 @@
  */
 import { sanitizeField } from '../../core/text/sanitize.js';
 import { formatClock } from '../../view/ladder-time.js';
-import { statsData, type StatsData } from '../stats-data.js';
+import { statsFigures, worstByJitter, type StatsData } from '../stats-data.js';
+import type { CallStoreStats } from '../../core/store/call-store.js';
 import type { UiState } from '../ui-state.js';
 import type { ScreenContext } from './context.js';
 import { fitText, FrameBuilder, MIN_HEIGHT, MIN_WIDTH, tooSmallFrame, type Frame } from './frame.js';
@@ -89,7 +90,7 @@ export function chartData(data: StatsData, rects: ChartRects): ChartData {
   const nCodes = barsThatFit(rects.codes.width);
   const codes = [...data.codes].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, nCodes).sort((a, b) => a[0] - b[0]);
   const nStreams = barsThatFit(rects.jitter.width);
-  const worst = [...data.streams].sort((a, b) => b.maxJitterMs - a.maxJitterMs || a.id - b.id).slice(0, nStreams).sort((a, b) => a.id - b.id);
+  const worst = worstByJitter(data.streams, nStreams);
   const bucket = rate === undefined ? '' : rate.bucketSec === 1 ? '' : ` (mean over ${rate.bucketSec}s)`;
   return {
     rate: { title: 'calls/s', x, y: counts.map(perSec) },
@@ -98,13 +99,23 @@ export function chartData(data: StatsData, rects: ChartRects): ChartData {
     labels: {
       rate: ` Calls started per second${bucket} `,
       codes: ` Responses by code${codes.length < data.codes.length ? ` (top ${codes.length} of ${data.codes.length})` : ''} `,
-      jitter: data.streams.length === 0 ? ' Max jitter per RTP stream, ms (no streams) ' : ` Max jitter per RTP stream, ms${worst.length < data.streams.length ? ` (worst ${worst.length})` : ''} `,
+      jitter: data.streams.length === 0 ? ' Max jitter per RTP stream, ms (no streams) ' : ` Max jitter per RTP stream, ms${worst.length < (data.streamTotal ?? data.streams.length) ? ` (worst ${worst.length})` : ''} `,
     },
   };
 }
 
-function statsText(ctx: ScreenContext, data: StatsData): string[] {
-  const s = ctx.store.stats();
+/** The lines of the statistics text: the counts, then one line per RTP stream (made when shown). */
+interface StatsText {
+  readonly head: readonly string[];
+  readonly length: number;
+  line(i: number): string;
+}
+
+function streamLine(q: StatsData['streams'][number]): string {
+  return `  ${String(q.id).padStart(4)} ${String(q.callIndex ?? '-').padStart(5)} ${fitText(sanitizeField(q.codec), 10)} ${String(q.packets).padStart(8)} ${q.lossPct.toFixed(1).padStart(6)} ${`${q.jitterMs.toFixed(1)}ms`.padStart(8)} ${`${q.maxJitterMs.toFixed(1)}ms`.padStart(8)}  ${sanitizeField(`${q.src} -> ${q.dst}`)}`;
+}
+
+function statsText(s: CallStoreStats, data: StatsData): StatsText {
   const pct = (n: number): string => (s.calls === 0 ? '' : ` (${((n / s.calls) * 100).toFixed(1)}%)`);
   const lines = [`Calls: ${s.calls}   Messages: ${s.messages}   Retransmissions: ${s.retransmissions}   RTP streams: ${s.streams}`, ''];
   lines.push('Calls by state:');
@@ -126,16 +137,26 @@ function statsText(ctx: ScreenContext, data: StatsData): string[] {
     const at = formatClock({ tsSec: Math.floor((rate.startMs + peak * rate.bucketSec * 1000) / 1000), tsNsec: 0 }).slice(0, 8);
     lines.push('', `Calls started: peak ${rate.counts[peak]} in ${rate.bucketSec}s at ${at} UTC, ${rate.counts.length} bucket${rate.counts.length === 1 ? '' : 's'} of ${rate.bucketSec}s`);
   }
-  lines.push('', `RTP streams (${data.streams.length}):`);
+  if (data.streamTotal !== undefined) {
+    // while loading: a list of 100 000+ streams would be stale at once; it comes at the end
+    lines.push('', `RTP streams (${data.streamTotal}), worst jitter so far (all when loaded):`);
+  } else lines.push('', `RTP streams (${data.streams.length}):`);
   if (data.streams.length > 0) {
     lines.push(`  ${'#'.padStart(4)} ${'Call'.padStart(5)} ${'Codec'.padEnd(10)} ${'Packets'.padStart(8)} ${'Loss%'.padStart(6)} ${'Jitter'.padStart(8)} ${'Max'.padStart(8)}  Source -> Destination`);
-    for (const q of data.streams) {
-      lines.push(
-        `  ${String(q.id).padStart(4)} ${String(q.callIndex ?? '-').padStart(5)} ${fitText(sanitizeField(q.codec), 10)} ${String(q.packets).padStart(8)} ${q.lossPct.toFixed(1).padStart(6)} ${`${q.jitterMs.toFixed(1)}ms`.padStart(8)} ${`${q.maxJitterMs.toFixed(1)}ms`.padStart(8)}  ${sanitizeField(`${q.src} -> ${q.dst}`)}`,
-      );
-    }
   }
-  return lines;
+  // 100 000+ streams on a big capture: only the lines on screen are formatted
+  return { head: lines, length: lines.length + data.streams.length, line: (i) => (i < lines.length ? lines[i]! : streamLine(data.streams[i - lines.length]!)) };
+}
+
+/** Chart data per figures and areas (sorting 100 000+ streams by jitter once, not per key). */
+const chartMemo = new WeakMap<StatsData, { rects: ChartRects; charts: ChartData }>();
+
+function chartDataOnce(data: StatsData, rects: ChartRects): ChartData {
+  const hit = chartMemo.get(data);
+  if (hit !== undefined && JSON.stringify(hit.rects) === JSON.stringify(rects)) return hit.charts;
+  const charts = chartData(data, rects);
+  chartMemo.set(data, { rects, charts });
+  return charts;
 }
 
 export interface StatsView {
@@ -148,15 +169,20 @@ export interface StatsView {
 
 export function statsView(state: UiState, ctx: ScreenContext, width: number, height: number): StatsView {
   if (width < MIN_WIDTH || height < MIN_HEIGHT) return { frame: tooSmallFrame(width, height), lines: 0, pageRows: 1, layout: { textWidth: width } };
-  const data = statsData(ctx.store, ctx.load !== undefined && !ctx.load.done);
+  const loading = ctx.load !== undefined && !ctx.load.done;
+  const counted = ctx.load?.calls !== undefined && ctx.load.messages !== undefined;
+  const shown = counted ? { calls: ctx.load!.calls!, messages: ctx.load!.messages!, allStreams: !loading } : undefined;
+  const figures = statsFigures(ctx.store, shown);
+  const data = figures.data;
   const layout = statsLayout(width, height);
-  const all = statsText(ctx, data);
+  const all = statsText(figures.stats, data);
   const page = height - 2;
   const scroll = Math.min(state.textScroll, Math.max(0, all.length - page));
   const b = new FrameBuilder(width);
-  b.line(` Statistics${layout.charts === undefined ? `   (charts need a ${CHART_MIN_WIDTH}x${CHART_MIN_HEIGHT} terminal)` : ''}`, { inverse: true });
-  for (const l of all.slice(scroll, scroll + page)) b.line(' ' + fitText(l, layout.textWidth - 1));
+  const asOf = loading ? `   (loading: figures of the first ${figures.calls} calls)` : '';
+  b.line(` Statistics${asOf}${layout.charts === undefined ? `   (charts need a ${CHART_MIN_WIDTH}x${CHART_MIN_HEIGHT} terminal)` : ''}`, { inverse: true });
+  for (let i = scroll; i < Math.min(all.length, scroll + page); i++) b.line(' ' + fitText(all.line(i), layout.textWidth - 1));
   b.fill(height - 1);
   b.line(' Esc Back  Q Quit  Up/Down/PgUp/PgDn Scroll', { inverse: true });
-  return { frame: b.frame(), lines: all.length, pageRows: page, layout, ...(layout.charts !== undefined ? { charts: chartData(data, layout.charts) } : {}) };
+  return { frame: b.frame(), lines: all.length, pageRows: page, layout, ...(layout.charts !== undefined ? { charts: chartDataOnce(data, layout.charts) } : {}) };
 }
