@@ -38,7 +38,7 @@ function syntheticCalls(n: number): CallRecord[] {
       authChallenged: false,
       forwarded: false,
       messageCount: 2 + (i % 13),
-      messages: [], messageSeqs: [],
+      messages: [], messageSeqs: [], firstEntry: undefined,
       dialogs: [],
       transactions: [],
       timings: { durationMs, ...(i % 4 === 0 ? {} : { srdMs: rnd() * 5000 }) },

@@ -142,6 +142,9 @@ export class CallImpl implements CallRecord {
   get destination(): Endpoint {
     return this.table.flow(this.startSeq).dstEndpoint;
   }
+  get firstEntry(): MessageEntry | undefined {
+    return storedEntry(this.table, this.startSeq);
+  }
   get startTs(): PacketTime {
     return this.timeAt(this.startSeq);
   }

@@ -183,6 +183,8 @@ export interface CallRecord {
   readonly messageSeqs: readonly number[];
   /** The messages as entries, made on demand: prefer messageSeqs + CallCorrelator.entry(). */
   readonly messages: readonly MessageEntry[];
+  /** The first message (made on demand, without making the others). */
+  readonly firstEntry: MessageEntry | undefined;
   readonly dialogs: readonly DialogRecord[];
   readonly transactions: readonly TransactionRecord[];
   readonly timings: CallTimings;

@@ -168,9 +168,10 @@ function q850Cause(call: CallRecord): number | undefined {
 /** Post-dial delay: first initial INVITE → first 18x or 2xx to an initial INVITE. */
 function postDialDelay(call: CallRecord): number | undefined {
   let start: number | undefined;
+  const txns = call.transactions; // made on demand: once, not per message
   for (const e of call.messages) {
     const m = e.message;
-    const txn = call.transactions[e.transactionIndex - 1];
+    const txn = txns[e.transactionIndex - 1];
     if (txn === undefined || txn.method !== 'INVITE' || !txn.initial) continue;
     if (m.isRequest) start ??= epochMs(m);
     else if (start !== undefined && m.statusCode !== undefined && m.statusCode >= 180 && m.statusCode < 300) return epochMs(m) - start;
@@ -287,5 +288,5 @@ export const ATTRIBUTE_IDS: readonly string[] = CALL_ATTRIBUTES.map((a) => a.id)
 
 /** The row of a call: what the attribute getters read. */
 export function callRow(call: CallRecord, streams: readonly RtpStreamSummary[] = []): CallRow {
-  return { call, streams, first: call.messages[0]?.message };
+  return { call, streams, first: call.firstEntry?.message };
 }
