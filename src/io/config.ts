@@ -9,6 +9,7 @@
  * Saving writes a temporary file beside the target and renames it over (atomic on POSIX), so
  * a crash never leaves half a file.
  */
+import { fsErrorText } from './fs-errors.js';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP, SocketAddress } from 'node:net';
 import { homedir } from 'node:os';
@@ -234,24 +235,6 @@ export function parseConfig(text: string, file: string): SiptraceConfig {
   };
 }
 
-function why(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a parent is not a directory';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'EROFS':
-      return 'read-only file system';
-    default:
-      return e.code ?? e.message;
-  }
-}
 
 /** Reads and validates the config at `file` (default: configPath()). A missing file is empty. */
 export function loadConfig(file: string = configPath()): LoadedConfig {
@@ -260,7 +243,7 @@ export function loadConfig(file: string = configPath()): LoadedConfig {
     buf = readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path: file, exists: false, config: {} };
-    throw new ConfigError(file, undefined, `cannot read: ${why(err)}`);
+    throw new ConfigError(file, undefined, `cannot read: ${fsErrorText(err)}`);
   }
   if (buf.length > CONFIG_MAX_BYTES) throw new ConfigError(file, undefined, `larger than ${CONFIG_MAX_BYTES} bytes: not a config file`);
   return { path: file, exists: true, config: parseConfig(buf.toString('utf8'), file) };
@@ -295,7 +278,7 @@ export function saveConfig(file: string, config: SiptraceConfig): void {
     } catch {
       // nothing was created there
     }
-    throw new ConfigError(file, undefined, `cannot write: ${why(err)}`);
+    throw new ConfigError(file, undefined, `cannot write: ${fsErrorText(err)}`);
   }
 }
 

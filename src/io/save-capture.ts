@@ -3,6 +3,7 @@
  * streaming pass) instead of held in memory: saving a call with its RTP never needs RTP in RAM.
  * Classic pcap when the chosen packets share one link type, pcapng otherwise (or when asked).
  */
+import { fsErrorText } from './fs-errors.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CaptureRecord } from '../core/capture/record.js';
 import { PcapngWriter, pcapGlobalHeader, pcapRecordHeader } from '../core/capture/pcap-writer.js';
@@ -28,9 +29,7 @@ function openOutput(path: string): number {
   try {
     return openSync(path, 'w');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.code ?? 'cannot open');
-    throw new CaptureOutputError(`${path}: cannot write: ${why}`);
+    throw new CaptureOutputError(`${path}: cannot write: ${fsErrorText(err, 'no such directory')}`);
   }
 }
 

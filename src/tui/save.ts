@@ -5,6 +5,7 @@
  * by export/text-ladder.ts, markdown.ts, mermaid.ts and html.ts over the shared ladder layout.
  * Every failure comes back as a message for the dialog; nothing here throws.
  */
+import { fsErrorText } from '../io/fs-errors.js';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sdpOfMessage } from '../core/sdp/index.js';
@@ -35,24 +36,6 @@ export interface SaveJob {
   readonly aliases?: ReadonlyMap<string, string>;
 }
 
-function why(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT':
-      return 'no such directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'ENOTDIR':
-      return 'a parent is not a directory';
-    default:
-      return e.code ?? e.message;
-  }
-}
 
 /** Writes text pieces to a temporary file renamed over `output`: a failed save leaves no half file. */
 function writeText(output: string, produce: (write: (s: string) => void) => void): void {
@@ -61,7 +44,7 @@ function writeText(output: string, produce: (write: (s: string) => void) => void
   try {
     fd = openSync(tmp, 'w');
   } catch (err) {
-    throw new Error(`${output}: cannot write: ${why(err)}`);
+    throw new Error(`${output}: cannot write: ${fsErrorText(err, 'no such directory')}`);
   }
   try {
     produce((s) => {
@@ -76,7 +59,7 @@ function writeText(output: string, produce: (write: (s: string) => void) => void
       // already closed
     }
     rmSync(tmp, { force: true });
-    throw new Error(`${output}: cannot write: ${why(err)}`);
+    throw new Error(`${output}: cannot write: ${fsErrorText(err, 'no such directory')}`);
   }
 }
 

@@ -3,48 +3,17 @@
  * SIPTRACE_CONFIG pointing at a config file of the test's own; keys (and mouse sequences)
  * go in with send-keys, the screen comes back with capture-pane.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, requireSharedCaptures } from '../conformance/shared-captures.js';
+import { capture, keys, literal, pause, tmux, useTmuxSessions, waitFor } from './tmux-harness.js';
 
-const ENTRY = path.join(REPO_ROOT, 'dist/tui/run-for-test.js');
-const sessions: string[] = [];
-let counter = 0;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-const capture = (name: string): string => tmux('capture-pane', '-p', '-t', name);
-
-async function waitFor(name: string, test: (screen: string) => boolean, what: string, ms = 8000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture(name);
-    if (test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
-
+const tui = useTmuxSessions('sf');
 /** A config file of the test's own (never the user's), and the TUI on `file` in a 160x45 tmux. */
-function start(file: string, config: object | undefined): { name: string; configFile: string } {
-  const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'siptrace-tmux-cfg-')), 'config.json');
-  if (config !== undefined) writeFileSync(configFile, JSON.stringify(config));
-  const name = `sf${process.pid}_${++counter}`;
-  sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '45', "env PS1='$ ' bash --norc --noprofile");
-  tmux('send-keys', '-t', name, `SIPTRACE_CONFIG=${configFile} node ${ENTRY} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
-  return { name, configFile };
-}
+const start = (file: string, config: object | undefined): { name: string; configFile: string } => tui.start(file, config);
 
-const keys = (name: string, ...k: string[]): void => void tmux('send-keys', '-t', name, ...k);
-const literal = (name: string, text: string): void => void tmux('send-keys', '-t', name, '-l', text);
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /**
  * An SGR mouse press at a 0-based cell (xterm sends 1-based), then a pause: blessed reads one
  * mouse report per read from the terminal, as a terminal sends them.
@@ -61,24 +30,6 @@ async function quit(name: string): Promise<void> {
   await waitFor(name, (s) => s.includes('SIPTRACE_EXIT=0'), 'the shell');
 }
 
-beforeAll(() => {
-  try {
-    execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  } catch {
-    // errors in other modules still emit; the entry must exist below
-  }
-  expect(existsSync(ENTRY), 'build produced dist/tui/run-for-test.js').toBe(true);
-}, 180_000);
-
-afterAll(() => {
-  for (const s of sessions) {
-    try {
-      tmux('kill-session', '-t', s);
-    } catch {
-      // already gone
-    }
-  }
-});
 
 const AAA = (): string => path.join(requireSharedCaptures(), 'sngrep-aaa-register-invite-rtp.pcap');
 

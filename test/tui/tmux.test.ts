@@ -2,69 +2,17 @@
  * The real program in a real terminal: tmux runs `node dist/tui/run-for-test.js FILE` in a
  * shell, keys are sent with send-keys and the screen read with capture-pane.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, requireSharedCaptures } from '../conformance/shared-captures.js';
 import { writeHostilePcap } from './hostile-pcap.js';
+import { capture, ENTRY, keys, tmux, useTmuxSessions, waitFor } from './tmux-harness.js';
 
-const ENTRY = path.join(REPO_ROOT, 'dist/tui/run-for-test.js');
-const sessions: string[] = [];
-let counter = 0;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-function capture(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name);
-}
-
-async function waitFor(name: string, test: (screen: string) => boolean, what: string, ms = 8000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture(name);
-    if (test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
-
-/** A shell in a 160x45 tmux session, running the TUI on `file`. */
-function start(file: string): string {
-  const name = `st${process.pid}_${++counter}`;
-  sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '45', "env PS1='$ ' bash --norc --noprofile");
-  // a config file that does not exist: the user's own never changes what the test sees
-  tmux('send-keys', '-t', name, `SIPTRACE_CONFIG=${path.join(tmpdir(), `siptrace-no-config-${process.pid}.json`)} node ${ENTRY} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
-  return name;
-}
-
-function keys(name: string, ...k: string[]): void {
-  tmux('send-keys', '-t', name, ...k);
-}
-
-beforeAll(() => {
-  try {
-    execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  } catch {
-    // errors in other modules still emit; the entry must exist below
-  }
-  expect(existsSync(ENTRY), 'build produced dist/tui/run-for-test.js').toBe(true);
-}, 180_000);
-
-afterAll(() => {
-  for (const s of sessions) {
-    try {
-      tmux('kill-session', '-t', s);
-    } catch {
-      // already gone
-    }
-  }
-});
+const tui = useTmuxSessions('st');
+/** The TUI on `file`, its session name. */
+const start = (file: string): string => tui.start(file).name;
 
 describe('siptrace TUI in tmux', () => {
   it('shows the call list, Enter opens the ladder, F1 help, Esc back, q restores the shell', async () => {

@@ -10,6 +10,7 @@ import { renderTextLadder } from '../../export/text-ladder.js';
 import { layoutLadder } from '../../view/ladder.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { aliasMap } from '../../io/config.js';
+import { fsErrorText } from '../../io/fs-errors.js';
 import { cliConfig, loadForCommand } from './load.js';
 import { selectedCalls, type SelectionOptions } from './selection.js';
 
@@ -88,7 +89,7 @@ export async function runFlow(file: string, opts: FlowOptions, write: (s: string
       writeFileSync(opts.output, out);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new CliError(`${opts.output}: cannot write: ${e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)}`, EXIT.OUTPUT);
+      throw new CliError(`${opts.output}: cannot write: ${fsErrorText(e, 'no such directory')}`, EXIT.OUTPUT);
     }
   } else write(out.endsWith('\n') ? out : out + '\n');
   return EXIT.OK;
