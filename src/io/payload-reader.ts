@@ -7,11 +7,21 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isGzip } from '../core/capture/open-reader.js';
 import type { PayloadReader } from '../core/correlate/message-table.js';
 
+/** Closes the descriptor of a reader nobody holds any more (a store dropped without close()). */
+const unreferenced = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
 export class FilePayloadReader implements PayloadReader {
   private fd: number | undefined;
 
   private constructor(fd: number) {
     this.fd = fd;
+    unreferenced.register(this, fd, this);
   }
 
   /**
@@ -52,5 +62,6 @@ export class FilePayloadReader implements PayloadReader {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    unreferenced.unregister(this);
   }
 }
