@@ -84,7 +84,8 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
       .option('--columns <list>', 'comma-separated attribute ids (table and csv)')
       .option('--wide', 'do not cut table values at their column width')
       .option('--sort <attribute>', 'sort by an attribute (default: call index)')
-      .option('-r, --reverse', 'reverse the order'),
+      .option('-r, --reverse', 'reverse the order')
+      .option('--no-aliases', "show addresses as captured, not the config file's aliases (table)"),
   ).action(async (file: string, opts: CallsOptions) => {
     exitCode = await runCalls(file, opts, print);
   });

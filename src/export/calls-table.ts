@@ -4,6 +4,7 @@
  * `json` lives in calls-json.ts.
  */
 import { CALL_ATTRIBUTES, findAttribute, type CallAttribute, type CallRow } from '../core/store/attributes.js';
+import { ADDRESS_ATTRIBUTES, aliasAddress } from '../view/aliases.js';
 
 /** The table's default columns: who, where, when, outcome, timing and media at a glance. */
 export const DEFAULT_TABLE_COLUMNS: readonly string[] = [
@@ -53,6 +54,8 @@ export interface CallsTableOptions {
   readonly wide?: boolean;
   /** Print the title line (default true). */
   readonly header?: boolean;
+  /** Address aliases (config file) for the source/destination columns. */
+  readonly aliases?: ReadonlyMap<string, string>;
 }
 
 /** Cuts to `width` code points, marking the cut. */
@@ -78,9 +81,12 @@ function padCell(s: string, width: number, align: 'left' | 'right'): string {
  */
 export function renderCallsTable(rows: readonly CallRow[], opts: CallsTableOptions = {}): string[] {
   const cols = resolveColumns(opts.columns ?? DEFAULT_TABLE_COLUMNS);
+  const aliases = opts.aliases;
   const cells = rows.map((r) =>
     cols.map((a) => {
-      const text = a.format(a.get(r));
+      const value = a.format(a.get(r));
+      // names from the config file, for people reading the table (CSV and JSON keep addresses)
+      const text = aliases !== undefined && ADDRESS_ATTRIBUTES.has(a.id) ? aliasAddress(value, aliases) : value;
       return opts.wide === true ? text : cut(text, a.width);
     }),
   );

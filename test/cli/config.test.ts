@@ -30,6 +30,15 @@ describe('config file in the CLI', () => {
     expect(plain.stdout).toMatch(/127\.0\.0\.1:5060\s+127\.0\.0\.1:5090/);
   });
 
+  it('the calls table names addresses by their aliases; CSV keeps the addresses', () => {
+    const env = withConfig('aliases-calls.json', { aliases: { '127.0.0.1:5060': 'uac', '127.0.0.1': 'lo' } });
+    const table = runCli(['calls', simple], { env });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/\buac\s+lo:5090\b/);
+    expect(runCli(['calls', simple, '--no-aliases'], { env }).stdout).toMatch(/127\.0\.0\.1:5060\s+127\.0\.0\.1:5090/);
+    expect(runCli(['calls', simple, '--format', 'csv'], { env }).stdout).toContain('127.0.0.1:5090');
+  });
+
   it('a config that is not valid JSON: one line naming the file, exit 7', () => {
     const env = withConfig('broken.json', '{ "aliases": ');
     const r = runCli(['calls', simple], { env });

@@ -2,7 +2,8 @@
 import { callsJsonChunks } from '../../export/calls-json.js';
 import { renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../export/calls-table.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
-import { loadForCommand } from './load.js';
+import { aliasMap } from '../../io/config.js';
+import { cliConfig, loadForCommand } from './load.js';
 import { selectedCalls, type SelectionOptions } from './selection.js';
 
 export interface CallsOptions extends SelectionOptions {
@@ -11,6 +12,8 @@ export interface CallsOptions extends SelectionOptions {
   wide?: boolean;
   sort?: string;
   reverse?: boolean;
+  /** false with --no-aliases: addresses as captured in the table. */
+  aliases?: boolean;
 }
 
 /** Writes text; a returned promise means the sink is full: wait for it before writing more. */
@@ -40,7 +43,8 @@ export async function runCalls(file: string, opts: CallsOptions, write: TextWrit
     } else if (opts.format === 'csv') {
       write(renderCallsCsv(rows, columns ? { columns } : {}));
     } else {
-      write(renderCallsTable(rows, { ...(columns ? { columns } : {}), ...(opts.wide ? { wide: true } : {}) }).join('\n') + '\n');
+      const aliases = opts.aliases !== false ? aliasMap(cliConfig().config) : undefined;
+      write(renderCallsTable(rows, { ...(columns ? { columns } : {}), ...(opts.wide ? { wide: true } : {}), ...(aliases ? { aliases } : {}) }).join('\n') + '\n');
     }
   } catch (err) {
     if (err instanceof UnknownColumnError) throw new CliError(`--columns: ${err.message}`, EXIT.USAGE);

@@ -5,7 +5,7 @@
  */
 import { attribute, type CallAttribute } from '../../core/store/attributes.js';
 import { sanitizeField } from '../../core/text/sanitize.js';
-import { ADDRESS_ATTRIBUTES, aliasAddress } from '../aliases.js';
+import { ADDRESS_ATTRIBUTES, aliasAddress } from '../../view/aliases.js';
 import { listQueries } from '../list-query.js';
 import { currentScreen, keepVisible, type UiState } from '../ui-state.js';
 import type { ScreenContext, LoadInfo } from './context.js';

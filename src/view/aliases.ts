@@ -4,7 +4,7 @@
  * host stay told apart. The ladder does the same through layoutLadder's `aliases` option.
  */
 import { sanitizeField } from '../core/text/sanitize.js';
-import { splitAddress } from '../view/ladder.js';
+import { splitAddress } from './ladder.js';
 
 export function aliasAddress(address: string, aliases: ReadonlyMap<string, string> | undefined): string {
   if (aliases === undefined || aliases.size === 0) return address;
