@@ -2,7 +2,7 @@
  * The real program in a real terminal: tmux runs `node dist/tui/run-for-test.js FILE` in a
  * shell, keys are sent with send-keys and the screen read with capture-pane.
  */
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,4 +97,26 @@ describe('siptrace TUI in tmux', () => {
       tmux('kill-session', '-t', name);
     }
   }, 30_000);
+
+  it('the real command on a terminal: `siptrace FILE` opens the UI; a bad config is one line, exit 7', async () => {
+    const file = path.join(requireSharedCaptures(), 'sngrep-aaa-register-invite-rtp.pcap');
+    const bin = path.join(REPO_ROOT, 'bin', 'siptrace');
+    const name = `sb${process.pid}`;
+    const bad = path.join(mkdtempSync(path.join(tmpdir(), 'siptrace-badcfg-')), 'config.json');
+    writeFileSync(bad, '{ "columns": ');
+    tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '45', "env PS1='$ ' bash --norc --noprofile");
+    try {
+      keys(name, `SIPTRACE_CONFIG=${path.join(tmpdir(), 'siptrace-none.json')} ${bin} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
+      await waitFor(name, (s) => s.includes('Calls: 6'), 'the call list');
+      keys(name, 'q');
+      await waitFor(name, (s) => s.includes('SIPTRACE_EXIT=0'), 'the shell');
+      keys(name, 'clear', 'Enter');
+      keys(name, `SIPTRACE_CONFIG=${bad} ${bin} ${file}; echo SIPTRACE_EXIT=$?`, 'Enter');
+      const after = await waitFor(name, (s) => s.includes('SIPTRACE_EXIT=7'), 'exit 7');
+      expect(after).toMatch(/siptrace: .*config\.json: /);
+    } finally {
+      tmux('kill-session', '-t', name);
+    }
+  });
 });
+
