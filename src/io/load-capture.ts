@@ -57,6 +57,7 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
       const e = correlator.entry(seq);
       return e === undefined ? undefined : sdpOfMessage(e.message);
     },
+    entryOfSeq: (seq) => correlator.entry(seq),
   });
   const store = new CallStore(correlator, media);
   const linkTypes = new Set<number>();

@@ -36,13 +36,58 @@ import type {
 } from './types.js';
 
 
+/** Shared by every call without related calls (most): `link` replaces it, never pushes. */
+const NO_RELATED: readonly number[] = Object.freeze([]);
+
+/** Reason phrases kept shared at most (a capture has a few distinct ones; odd ones get their own). */
+export const MAX_INTERNED_REASONS = 256;
+const internedReasons = new Map<string, string>();
+
+/** One shared string per distinct reason phrase ("OK", "Ringing", …), not one per call. */
+function internReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const shared = internedReasons.get(reason);
+  if (shared !== undefined) return shared;
+  if (internedReasons.size < MAX_INTERNED_REASONS) internedReasons.set(reason, reason);
+  return reason;
+}
+
+/**
+ * Participant lists shared at most per message table (calls through the same hops have equal
+ * lists; beyond this each call keeps its own).
+ */
+export const MAX_SHARED_PARTICIPANT_LISTS = 1024;
+/** Per message table (one load): the list of endpoints joined by newlines → one shared list. */
+const sharedParticipants = new WeakMap<MessageTable, Map<string, readonly Endpoint[]>>();
+
+/** `list` or an equal list another call of the same table already holds (lists are never mutated). */
+function shareParticipants(table: MessageTable, list: readonly Endpoint[]): readonly Endpoint[] {
+  let byKey = sharedParticipants.get(table);
+  if (byKey === undefined) {
+    byKey = new Map();
+    sharedParticipants.set(table, byKey);
+  }
+  const key = list.join('\n');
+  const shared = byKey.get(key);
+  if (shared !== undefined) return shared;
+  if (byKey.size < MAX_SHARED_PARTICIPANT_LISTS) byKey.set(key, list);
+  return list;
+}
+
+// Booleans of a call, packed in one small integer (one field instead of five).
+const F_INVITE_CALL = 1;
+const F_FIRST_INITIAL = 2;
+const F_CANCEL_SEEN = 4;
+const F_AUTH_CHALLENGED = 8;
+const F_FORWARDED = 16;
+
 /** Called when a transaction starts that may time out (the correlator keeps the deadlines). */
 export type ScheduleTimeout = (call: CallImpl, txn: TransactionImpl) => void;
 
-export class CallImpl implements CallRecord {
+export class CallImpl extends DialogTable implements CallRecord {
   readonly firstMethod: string;
-  /** The Call-ID is an INVITE dialog (INVITE first, or a mid-call request of one). */
-  private readonly inviteCall: boolean;
+  /** F_* bits: inviteCall, firstInitial, cancelSeen, authChallenged, forwarded. */
+  private flags = 0;
   /** From/To header values and tags of the first message, read into a Party on demand. */
   private readonly fromValue: string | undefined;
   private readonly fromTagValue: string | undefined;
@@ -55,19 +100,13 @@ export class CallImpl implements CallRecord {
   finalCode?: number;
   finalReason?: string;
   rejection?: RejectionDetail;
-  authChallenged = false;
-  forwarded = false;
   retransmissionCount = 0;
-  readonly related: number[] = [];
+  related: readonly number[] = NO_RELATED;
   participants: readonly Endpoint[] = [];
   version = 0;
 
   private readonly txns: TransactionTable;
   private readonly table: MessageTable;
-  private readonly dialogTable = new DialogTable();
-  /** The first message was out of dialog (no To tag on a request; responses count as such). */
-  private readonly firstInitial: boolean;
-  private cancelSeen = false;
   /** Current INVITE attempt (restarted by a retry after a challenge or a failure). */
   /** Timing events as message seqs (0 = not yet): the attempt's INVITE, first 18x, 2xx, and the
    * responses / BYE that closed each interval (RFC 6076 §4.1 SRD and the durations). */
@@ -90,6 +129,7 @@ export class CallImpl implements CallRecord {
     ctx: TxnContext,
     private readonly schedule: ScheduleTimeout,
   ) {
+    super();
     this.table = ctx.table;
     this.txns = new TransactionTable(ctx);
     this.firstMethod = (first.isRequest ? first.method ?? first.cseqMethod : first.cseqMethod || first.method || '').toUpperCase();
@@ -102,15 +142,39 @@ export class CallImpl implements CallRecord {
     // A response counts as out of dialog, unless it answers a mid-dialog request (its BYE or
     // PRACK was not captured): the call was up (or ringing) before the capture started.
     const firstCseq = first.cseqMethod.toUpperCase();
-    this.firstInitial = first.isRequest ? first.toTag === undefined || first.toTag === '' : firstCseq !== 'BYE' && firstCseq !== 'PRACK';
+    const firstInitial = first.isRequest ? first.toTag === undefined || first.toTag === '' : firstCseq !== 'BYE' && firstCseq !== 'PRACK';
     // A capture that starts mid-call first sees a request of an INVITE dialog: an in-dialog
     // INVITE, ACK, BYE, UPDATE or INFO (the call was answered before: IN CALL), a PRACK (early
     // dialog: RINGING) or a CANCEL (setting up). Such a Call-ID is an INVITE call, not an
     // ACK/BYE/CANCEL "dialog" with an outcome of its own.
     const m = this.firstMethod;
-    this.inviteCall =
-      m === 'INVITE' || m === 'ACK' || m === 'BYE' || m === 'CANCEL' || m === 'PRACK' || (!this.firstInitial && (m === 'UPDATE' || m === 'INFO'));
-    this.state = !this.inviteCall ? 'PENDING' : this.firstInitial ? 'CALL SETUP' : m === 'PRACK' ? 'RINGING' : 'IN CALL';
+    const inviteCall = m === 'INVITE' || m === 'ACK' || m === 'BYE' || m === 'CANCEL' || m === 'PRACK' || (!firstInitial && (m === 'UPDATE' || m === 'INFO'));
+    this.flags = (inviteCall ? F_INVITE_CALL : 0) | (firstInitial ? F_FIRST_INITIAL : 0);
+    this.state = !inviteCall ? 'PENDING' : firstInitial ? 'CALL SETUP' : m === 'PRACK' ? 'RINGING' : 'IN CALL';
+  }
+
+  /** The Call-ID is an INVITE dialog (INVITE first, or a mid-call request of one). */
+  private get inviteCall(): boolean {
+    return (this.flags & F_INVITE_CALL) !== 0;
+  }
+  /** The first message was out of dialog (no To tag on a request; responses count as such). */
+  private get firstInitial(): boolean {
+    return (this.flags & F_FIRST_INITIAL) !== 0;
+  }
+  private get cancelSeen(): boolean {
+    return (this.flags & F_CANCEL_SEEN) !== 0;
+  }
+  private set cancelSeen(v: boolean) {
+    this.setFlag(F_CANCEL_SEEN, v);
+  }
+  get authChallenged(): boolean {
+    return (this.flags & F_AUTH_CHALLENGED) !== 0;
+  }
+  get forwarded(): boolean {
+    return (this.flags & F_FORWARDED) !== 0;
+  }
+  private setFlag(bit: number, v: boolean): void {
+    this.flags = v ? this.flags | bit : this.flags & ~bit;
   }
 
   get from(): Party {
@@ -170,7 +234,7 @@ export class CallImpl implements CallRecord {
     return from === 0 || to === 0 ? undefined : diffMs(this.timeAt(from), this.timeAt(to));
   }
   get dialogs(): readonly DialogRecord[] {
-    return this.dialogTable.list;
+    return this.dialogList;
   }
   get transactions(): readonly TransactionRecord[] {
     return this.txns.list;
@@ -205,7 +269,7 @@ export class CallImpl implements CallRecord {
     if (txn !== undefined && txn.requestSeq !== 0) {
       // Same transaction, same direction: a resend (§17.1.1.2 Timer A / §17.1.2.2 Timer E).
       txn.resend('request', txn.requestSeq, msg, txn.provisionalSeen);
-      const d = this.dialogTable.get(txn.dialogIndex);
+      const d = this.dialogAt(txn.dialogIndex);
       d?.touch(txn.index);
       return this.place(msg, seq, payloadAt, flow, txn, txn.dialogIndex, true);
     }
@@ -213,7 +277,7 @@ export class CallImpl implements CallRecord {
     txn ??= this.txns.create(key, seq, msg.toTag === undefined || msg.toTag === '');
     let invite: TransactionImpl | undefined;
     if (key.method === 'CANCEL' || key.method === 'ACK') invite = this.txns.inviteByBase(key.base, dst);
-    const dialog = this.dialogTable.forRequest(msg, txn, invite);
+    const dialog = this.dialogForRequest(msg, txn, invite);
     if (txn.dialogIndex === 0) txn.dialogIndex = dialog.index;
     if (key.method === 'ACK' && invite === undefined) invite = this.txns.inviteByCseq(msg.cseqNumber, dialog.index);
     if (invite !== undefined && invite.row !== txn.row) {
@@ -225,7 +289,7 @@ export class CallImpl implements CallRecord {
     const entry = this.place(msg, seq, payloadAt, flow, txn, dialog.index, false);
     txn.requestSeq = seq;
     if (isNew && key.method !== 'ACK') this.schedule(this, txn);
-    this.dialogTable.onRequest(dialog, key.method);
+    this.dialogOnRequest(dialog, key.method);
     this.onNewRequest(msg, seq, txn, invite);
     return entry;
   }
@@ -239,7 +303,7 @@ export class CallImpl implements CallRecord {
       const initial = key.method === 'INVITE' ? !isAnswered(this.state) : key.method === this.firstMethod;
       txn = this.txns.create(key, seq, initial);
     }
-    const dialog = this.dialogTable.forResponse(msg, txn);
+    const dialog = this.dialogForResponse(msg, txn);
     if (txn.dialogIndex === 0) txn.dialogIndex = dialog.index;
     dialog.touch(txn.index);
     const hasToTag = msg.toTag !== undefined && msg.toTag !== '';
@@ -257,7 +321,7 @@ export class CallImpl implements CallRecord {
       txn.finalResponseSeq = seq;
       txn.timedOut = false;
     }
-    this.dialogTable.onResponse(dialog, txn, code, hasToTag);
+    this.dialogOnResponse(dialog, txn, code, hasToTag);
     this.onNewResponse(msg, txn, code, seq);
     return entry;
   }
@@ -309,7 +373,7 @@ export class CallImpl implements CallRecord {
     this.state = stateOnInviteResponse(prev, code, this.cancelSeen) ?? prev;
     if (code >= 180 && this.srdEndSeq === 0 && this.attemptSeq !== 0) this.srdEndSeq = seq;
     if (code >= 180 && code < 190 && this.ringSeq === 0) this.ringSeq = seq;
-    if (code === 181) this.forwarded = true;
+    if (code === 181) this.setFlag(F_FORWARDED, true);
     if (code < 200) return;
     if (this.ringSeq !== 0 && this.ringingEndSeq === 0) this.ringingEndSeq = seq;
     if (code < 300) {
@@ -319,13 +383,13 @@ export class CallImpl implements CallRecord {
       }
     } else if (!isAnswered(prev)) {
       this.setFinal(msg, code);
-      if (isChallenge(code)) this.authChallenged = true;
+      if (isChallenge(code)) this.setFlag(F_AUTH_CHALLENGED, true);
     }
   }
 
   private setFinal(msg: SipMessage, code: number): void {
     this.finalCode = code;
-    this.finalReason = msg.reason;
+    this.finalReason = internReason(msg.reason);
     // Reason/Warning are read only for failures (RFC 3326 Q.850 cause), through the lazy header().
     this.rejection = code >= 400 ? rejectionDetail(msg) : undefined;
   }
@@ -336,7 +400,7 @@ export class CallImpl implements CallRecord {
     if (outcome === undefined || txn.index < this.decidedIndex) return;
     this.decidedIndex = txn.index;
     this.state = outcome;
-    if (txn.finalCode !== undefined && isChallenge(txn.finalCode)) this.authChallenged = true;
+    if (txn.finalCode !== undefined && isChallenge(txn.finalCode)) this.setFlag(F_AUTH_CHALLENGED, true);
     // The final response is at hand when it is the message being added; else it is read again.
     if (txn.finalResponseSeq !== 0) this.setFinal(finalMsg ?? new StoredMessage(this.table, txn.finalResponseSeq), txn.finalCode ?? 0);
     else {
@@ -383,16 +447,23 @@ export class CallImpl implements CallRecord {
 
   private addParticipant(e: Endpoint): void {
     // A call has a few endpoints (one per hop): a scan beats a Set per call in memory.
-    // copy on append: exact size (a pushed array reserves 17 slots)
-    if (!this.participants.includes(e)) this.participants = this.participants.concat(e);
+    // copy on append: exact size (a pushed array reserves 17 slots), then shared with calls of
+    // the same hops; a list is replaced, never changed in place, so sharing it is safe.
+    if (!this.participants.includes(e)) this.participants = shareParticipants(this.table, this.participants.concat(e));
   }
 
   /** Links another call (B-leg); returns false when already linked. */
   link(other: number): boolean {
-    if (other === this.index || this.related.includes(other)) return false;
-    let i = this.related.length;
-    while (i > 0 && this.related[i - 1]! > other) i--;
-    this.related.splice(i, 0, other);
+    const old = this.related;
+    if (other === this.index || old.includes(other)) return false;
+    // A new exact-size array (the empty one is shared and frozen), kept sorted.
+    let i = old.length;
+    while (i > 0 && old[i - 1]! > other) i--;
+    const next = new Array<number>(old.length + 1);
+    for (let k = 0; k < i; k++) next[k] = old[k]!;
+    next[i] = other;
+    for (let k = i; k < old.length; k++) next[k + 1] = old[k]!;
+    this.related = next;
     this.version++;
     return true;
   }

@@ -50,118 +50,122 @@ function pairKey(a: string, b: string): string {
 /** Dialogs per call found by scanning; above this a tag-pair index is built. */
 export const DIALOG_SCAN_LIMIT = 16;
 
+/**
+ * Memory: a call's dialogs are its base class (CallImpl extends DialogTable) rather than an
+ * object of their own: one object fewer per call. Hence the `dialog` prefix on every member.
+ */
 export class DialogTable {
-  list: DialogImpl[] = [];
+  protected dialogList: DialogImpl[] = [];
   /** Tag pair → dialog, made only for calls with many dialogs (most have one or two). */
-  private byPairIndex?: Map<string, DialogImpl>;
+  private dialogByPairIndex: Map<string, DialogImpl> | undefined = undefined;
 
-  private create(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
-    const d = new DialogImpl(this.list.length + 1, fromTag, method, creator, state);
+  private createDialog(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
+    const d = new DialogImpl(this.dialogList.length + 1, fromTag, method, creator, state);
     // exact-size while short (a pushed array reserves 17 slots; most calls have one dialog)
-    if (this.list.length < DIALOG_SCAN_LIMIT) this.list = this.list.concat(d);
-    else this.list.push(d);
+    if (this.dialogList.length < DIALOG_SCAN_LIMIT) this.dialogList = this.dialogList.concat(d);
+    else this.dialogList.push(d);
     if (toTag === undefined) {
-      this.pendingFor(fromTag)?.clearPending();
+      this.pendingDialogFor(fromTag)?.clearPending();
       d.pending = true;
     } else {
       d.toTag = toTag;
-      this.indexPair(d);
+      this.indexDialogPair(d);
     }
     return d;
   }
 
-  private confirmPending(d: DialogImpl, toTag: string): void {
-    this.pendingFor(d.fromTag)?.clearPending();
+  private confirmPendingDialog(d: DialogImpl, toTag: string): void {
+    this.pendingDialogFor(d.fromTag)?.clearPending();
     d.toTag = toTag;
-    this.indexPair(d);
+    this.indexDialogPair(d);
   }
 
-  private indexPair(d: DialogImpl): void {
-    if (this.byPairIndex !== undefined) this.byPairIndex.set(pairKey(d.fromTag, d.toTag!), d);
-    else if (this.list.length > DIALOG_SCAN_LIMIT) {
-      this.byPairIndex = new Map();
-      for (const x of this.list) if (x.toTag !== undefined) this.byPairIndex.set(pairKey(x.fromTag, x.toTag), x);
+  private indexDialogPair(d: DialogImpl): void {
+    if (this.dialogByPairIndex !== undefined) this.dialogByPairIndex.set(pairKey(d.fromTag, d.toTag!), d);
+    else if (this.dialogList.length > DIALOG_SCAN_LIMIT) {
+      this.dialogByPairIndex = new Map();
+      for (const x of this.dialogList) if (x.toTag !== undefined) this.dialogByPairIndex.set(pairKey(x.fromTag, x.toTag), x);
     }
   }
 
   /** The dialog with this (unordered) tag pair; a later dialog of the same pair wins, as a map would. */
-  private byPair(a: string, b: string): DialogImpl | undefined {
-    if (this.byPairIndex !== undefined) return this.byPairIndex.get(pairKey(a, b));
-    for (let i = this.list.length - 1; i >= 0; i--) {
-      const d = this.list[i]!;
+  private dialogByPair(a: string, b: string): DialogImpl | undefined {
+    if (this.dialogByPairIndex !== undefined) return this.dialogByPairIndex.get(pairKey(a, b));
+    for (let i = this.dialogList.length - 1; i >= 0; i--) {
+      const d = this.dialogList[i]!;
       if (d.toTag !== undefined && ((d.fromTag === a && d.toTag === b) || (d.fromTag === b && d.toTag === a))) return d;
     }
     return undefined;
   }
 
   /** The pending dialog waiting under this From tag. */
-  private pendingFor(fromTag: string): DialogImpl | undefined {
-    for (let i = this.list.length - 1; i >= 0; i--) {
-      const d = this.list[i]!;
+  private pendingDialogFor(fromTag: string): DialogImpl | undefined {
+    for (let i = this.dialogList.length - 1; i >= 0; i--) {
+      const d = this.dialogList[i]!;
       if (d.pending && d.fromTag === fromTag) return d;
     }
     return undefined;
   }
 
-  get(index: number): DialogImpl | undefined {
-    return this.list[index - 1];
+  protected dialogAt(index: number): DialogImpl | undefined {
+    return this.dialogList[index - 1];
   }
 
   /**
    * Dialog of a request. `txn` is its transaction (already holding a dialog when the request
    * is a resend or arrived after its responses); `invite` is the INVITE a CANCEL/ACK belongs to.
    */
-  forRequest(msg: SipMessage, txn: TransactionImpl, invite: TransactionImpl | undefined): DialogImpl {
-    const known = this.get(txn.dialogIndex);
+  protected dialogForRequest(msg: SipMessage, txn: TransactionImpl, invite: TransactionImpl | undefined): DialogImpl {
+    const known = this.dialogAt(txn.dialogIndex);
     if (known !== undefined) return known;
     const from = msg.fromTag ?? '';
     const to = msg.toTag;
     if (to !== undefined && to !== '') {
-      const d = this.byPair(from, to);
+      const d = this.dialogByPair(from, to);
       if (d !== undefined) return d;
       // The response that gave this tag was not captured: complete the pending dialog.
-      const pending = this.pendingFor(from) ?? this.pendingFor(to);
+      const pending = this.pendingDialogFor(from) ?? this.pendingDialogFor(to);
       if (pending !== undefined) {
-        this.confirmPending(pending, pending.fromTag === from ? to : from);
+        this.confirmPendingDialog(pending, pending.fromTag === from ? to : from);
         return pending;
       }
       // In-dialog request of a dialog formed before the capture started.
-      return this.create(from, to, txn.method, 0, 'confirmed');
+      return this.createDialog(from, to, txn.method, 0, 'confirmed');
     }
-    const inviteDialog = invite !== undefined ? this.get(invite.dialogIndex) : undefined;
+    const inviteDialog = invite !== undefined ? this.dialogAt(invite.dialogIndex) : undefined;
     if (inviteDialog !== undefined) return inviteDialog;
-    const pending = this.pendingFor(from);
+    const pending = this.pendingDialogFor(from);
     if (pending !== undefined) return pending;
-    return this.create(from, undefined, txn.method, txn.index, isDialogCreating(txn.method) ? 'init' : 'none');
+    return this.createDialog(from, undefined, txn.method, txn.index, isDialogCreating(txn.method) ? 'init' : 'none');
   }
 
   /** Dialog of a response: by tag pair, else its transaction's pending dialog, else a sibling (fork). */
-  forResponse(msg: SipMessage, txn: TransactionImpl): DialogImpl {
+  protected dialogForResponse(msg: SipMessage, txn: TransactionImpl): DialogImpl {
     const from = msg.fromTag ?? '';
     const to = msg.toTag;
-    const own = this.get(txn.dialogIndex);
+    const own = this.dialogAt(txn.dialogIndex);
     if (to === undefined || to === '') {
       if (own !== undefined) return own;
-      return this.pendingFor(from) ?? this.create(from, undefined, txn.method, txn.index, this.initialState(txn));
+      return this.pendingDialogFor(from) ?? this.createDialog(from, undefined, txn.method, txn.index, this.initialDialogState(txn));
     }
-    const d = this.byPair(from, to);
+    const d = this.dialogByPair(from, to);
     if (d !== undefined) return d;
     if (own !== undefined && own.toTag === undefined) {
-      this.confirmPending(own, to);
+      this.confirmPendingDialog(own, to);
       return own;
     }
-    const sibling = this.create(from, to, own?.method ?? txn.method, txn.index, this.initialState(txn));
+    const sibling = this.createDialog(from, to, own?.method ?? txn.method, txn.index, this.initialDialogState(txn));
     if (own !== undefined) sibling.forkOf = own.forkOf ?? own.index;
     return sibling;
   }
 
-  private initialState(txn: TransactionImpl): DialogState {
+  private initialDialogState(txn: TransactionImpl): DialogState {
     if (!isDialogCreating(txn.method)) return 'none';
     return txn.initial ? 'init' : 'confirmed';
   }
 
   /** RFC 3261 §12.1 / §13.2.2.4: dialog state after a response of its forming transaction. */
-  onResponse(d: DialogImpl, txn: TransactionImpl, code: number, hasToTag: boolean): void {
+  protected dialogOnResponse(d: DialogImpl, txn: TransactionImpl, code: number, hasToTag: boolean): void {
     if (d.state === 'none' || !txn.initial || !isDialogCreating(txn.method)) return;
     if (code >= 101 && code < 200) {
       if (d.state === 'init' && hasToTag) d.state = 'early';
@@ -170,14 +174,14 @@ export class DialogTable {
     } else if (code >= 300) {
       // A failure final ends this dialog and every early dialog of the transaction (§13.2.2.3).
       if (d.state === 'init' || d.state === 'early') d.state = 'terminated';
-      for (const x of this.list) {
+      for (const x of this.dialogList) {
         if (x.creatorTransaction === txn.index && (x.state === 'init' || x.state === 'early')) x.state = 'terminated';
       }
     }
   }
 
   /** BYE ends its dialog (§15). */
-  onRequest(d: DialogImpl, method: string): void {
+  protected dialogOnRequest(d: DialogImpl, method: string): void {
     if (method === 'BYE' && d.state !== 'none') d.state = 'terminated';
   }
 }

@@ -139,6 +139,8 @@ export interface MediaRegistryOptions {
    * parsed sessions (they are read again when a view asks).
    */
   readonly sdpOfSeq?: (seq: number) => SdpSession | undefined;
+  /** The correlator's message by seq: with `sdpOfSeq`, exchange events keep only seq and hold. */
+  readonly entryOfSeq?: (seq: number) => MessageEntry | undefined;
   readonly onDiagnostic?: DiagnosticSink;
   /** Track RTP-looking packets no SDP announced (streams without callIndex). Default false. */
   readonly trackUnmatched?: boolean;
@@ -217,7 +219,7 @@ export class MediaRegistry {
   private streamLimitReported = false;
 
   constructor(options: MediaRegistryOptions = {}) {
-    this.negotiations = new OfferAnswerTracker(options.sdpOfSeq);
+    this.negotiations = new OfferAnswerTracker(options.sdpOfSeq, options.entryOfSeq);
     if (options.onDiagnostic) this.report = options.onDiagnostic;
     this.trackUnmatched = options.trackUnmatched ?? false;
   }

@@ -24,8 +24,32 @@ import { TelephoneEventCounter } from './telephone-event.js';
 export const MAX_DROPOUT = 3000;
 /** RFC 3550 A.1: a packet this far behind the highest is reordering (or a duplicate). */
 export const MAX_MISORDER = 100;
-/** Sequence numbers remembered behind the highest to tell duplicates from late packets (≥ MAX_MISORDER). */
-export const SEQ_WINDOW = 128;
+/**
+ * Sequence numbers remembered behind the highest to tell duplicates from late packets
+ * (> MAX_MISORDER: only those are ever asked about). Four 30-bit words: small integers on
+ * every V8 build (31-bit Smis with pointer compression), never heap numbers.
+ */
+export const SEQ_WINDOW = 120;
+/** Bits per duplicate-window word. */
+const WORD_BITS = 30;
+const WORD_MASK = (1 << WORD_BITS) - 1;
+
+// Booleans of a stream, packed in one small integer (one field instead of four).
+const F_IPV6 = 1;
+const F_HAS_JITTER_REF = 2;
+const F_PREV_WAS_COMFORT_NOISE = 4;
+const F_PROVISIONAL_CODEC = 8;
+const F_SRTP_SET = 16;
+const F_SRTP = 32;
+const F_MATCHED_BY_DST = 64;
+const F_MATCHED_BY_SRC = 128;
+
+/** What few streams have (a 4th payload type, RTCP reports, telephone events): one field for all. */
+interface RareStreamParts {
+  morePayloadTypes?: number[];
+  reports?: RtcpReportSummary[];
+  telephoneEvents?: TelephoneEventCounter;
+}
 /** Distinct payload types listed per stream; more is garbage or an attack. */
 export const MAX_PAYLOAD_TYPES_PER_STREAM = 16;
 /** RTCP report blocks kept per stream (one every ~5 s: > 1 h of call); older ones are dropped. */
@@ -63,17 +87,18 @@ const NO_REPORTS: readonly RtcpReportSummary[] = Object.freeze([]);
  * Memory: a long capture holds ~100k of these, so a stream is one object of small numbers.
  * Whatever is rare (telephone events, RTCP reports, a 4th payload type) is allocated on first
  * use; whatever a view reads seldom (`src`, `dst`, `firstTs`, `lastTs`, `payloadTypes`) is
- * built on read. The A.1 duplicate window is eight 16-bit fields (small integers stored in
- * place, no typed array and its buffer).
+ * built on read. The A.1 duplicate window is four 30-bit fields (small integers stored in
+ * place, no typed array and its buffer); booleans share one field; arrival times are kept as
+ * the integer (seconds, nanoseconds) they are computed from, not as boxed doubles.
  */
 export class RtpStreamStats implements RtpStreamSummary {
   callIndex?: number;
-  readonly ssrc: number;
+  /** The SSRC as a signed 32-bit value: a small integer, where values ≥ 2^31 would be heap numbers. */
+  private readonly ssrc32: number;
   readonly srcIp: string;
   readonly srcPort: number;
   readonly dstIp: string;
   readonly dstPort: number;
-  readonly ipVersion: 4 | 6;
   payloadType = -1;
   codec = '';
   clockRate = 0;
@@ -90,14 +115,10 @@ export class RtpStreamStats implements RtpStreamSummary {
   maxDeltaMs = 0;
   jitterMs = 0;
   maxJitterMs = 0;
-  srtp?: boolean;
-  matchedBy?: 'dst' | 'src';
 
   /** Payload types seen, first three packed 8 bits each as pt + 1 (0 = none); more in `morePayloadTypes`. */
   private packedPayloadTypes = 0;
-  private morePayloadTypes: number[] | undefined = undefined;
-  private reports: RtcpReportSummary[] | undefined = undefined;
-  private telephoneEvents: TelephoneEventCounter | undefined = undefined;
+  private rare: RareStreamParts | undefined = undefined;
 
   // RFC 3550 A.1 state, in extended (cycle-including) sequence numbers.
   private baseExt = 0;
@@ -105,25 +126,27 @@ export class RtpStreamStats implements RtpStreamSummary {
   private badSeq = -1;
   /** Expected counts of sequence runs before a restart (A.1 resync after a big jump). */
   private priorExpected = 0;
-  /** Bit i of w<k> set: sequence maxExt - (16k + i) was received (16k + i < SEQ_WINDOW). */
+  /** Bit i of w<k> set: sequence maxExt - (30k + i) was received (30k + i < SEQ_WINDOW). */
   private w0 = 0;
   private w1 = 0;
   private w2 = 0;
   private w3 = 0;
-  private w4 = 0;
-  private w5 = 0;
-  private w6 = 0;
-  private w7 = 0;
+  /** F_* bits. */
+  private flags = 0;
 
   // Timing state (ms relative to the first packet, so doubles keep sub-µs precision).
-  /** Arrival of the last packet whose timestamp did not go back (the arrival-gap reference). */
-  private refArrivalMs = 0;
+  /**
+   * Arrival of the last packet whose timestamp did not go back (the arrival-gap reference), as
+   * seconds since firstSec and nanoseconds: `arrivalMs` of these gives the very same double.
+   */
+  private refSecDelta = 0;
+  private refNsec = 0;
   /** Extended timestamp of that packet (tells a timestamp that went back). */
   private refExtTs = 0;
   /** The jitter reference: last in-order packet with a clock rate that is not an event. */
   private jitterRefExtTs = 0;
-  private jitterRefArrivalMs = 0;
-  private hasJitterRef = false;
+  private jitterRefSecDelta = 0;
+  private jitterRefNsec = 0;
   /** The last RTP timestamp as a signed 32-bit value (a small integer field, never a boxed double). */
   private lastTs32 = 0;
   /**
@@ -132,9 +155,6 @@ export class RtpStreamStats implements RtpStreamSummary {
    * boxed doubles in every stream.
    */
   private lastExtTs = 0;
-  private prevWasComfortNoise = false;
-  /** The codec so far came from an event or comfort-noise packet: the first audio packet replaces it. */
-  private provisionalCodec = false;
 
   constructor(
     readonly id: number,
@@ -142,17 +162,57 @@ export class RtpStreamStats implements RtpStreamSummary {
     ts: PacketTime,
     frame: number,
   ) {
-    this.ssrc = key.ssrc;
+    this.ssrc32 = key.ssrc | 0;
     this.srcIp = key.srcIp;
     this.srcPort = key.srcPort;
     this.dstIp = key.dstIp;
     this.dstPort = key.dstPort;
-    this.ipVersion = key.ipVersion;
+    if (key.ipVersion === 6) this.flags = F_IPV6;
     this.firstSec = ts.tsSec;
     this.firstNsec = ts.tsNsec;
     this.lastNsec = ts.tsNsec;
     this.firstFrame = frame;
     this.lastFrame = frame;
+  }
+
+  get ssrc(): number {
+    return this.ssrc32 >>> 0;
+  }
+  get srtp(): boolean | undefined {
+    return (this.flags & F_SRTP_SET) === 0 ? undefined : (this.flags & F_SRTP) !== 0;
+  }
+  set srtp(v: boolean | undefined) {
+    this.flags = (this.flags & ~(F_SRTP_SET | F_SRTP)) | (v === undefined ? 0 : v ? F_SRTP_SET | F_SRTP : F_SRTP_SET);
+  }
+  get matchedBy(): 'dst' | 'src' | undefined {
+    return (this.flags & F_MATCHED_BY_DST) !== 0 ? 'dst' : (this.flags & F_MATCHED_BY_SRC) !== 0 ? 'src' : undefined;
+  }
+  set matchedBy(v: 'dst' | 'src' | undefined) {
+    this.flags = (this.flags & ~(F_MATCHED_BY_DST | F_MATCHED_BY_SRC)) | (v === 'dst' ? F_MATCHED_BY_DST : v === 'src' ? F_MATCHED_BY_SRC : 0);
+  }
+  get ipVersion(): 4 | 6 {
+    return (this.flags & F_IPV6) !== 0 ? 6 : 4;
+  }
+  private get hasJitterRef(): boolean {
+    return (this.flags & F_HAS_JITTER_REF) !== 0;
+  }
+  private get prevWasComfortNoise(): boolean {
+    return (this.flags & F_PREV_WAS_COMFORT_NOISE) !== 0;
+  }
+  private set prevWasComfortNoise(v: boolean) {
+    this.flags = v ? this.flags | F_PREV_WAS_COMFORT_NOISE : this.flags & ~F_PREV_WAS_COMFORT_NOISE;
+  }
+  /** The codec so far came from an event or comfort-noise packet: the first audio packet replaces it. */
+  private get provisionalCodec(): boolean {
+    return (this.flags & F_PROVISIONAL_CODEC) !== 0;
+  }
+  private set provisionalCodec(v: boolean) {
+    this.flags = v ? this.flags | F_PROVISIONAL_CODEC : this.flags & ~F_PROVISIONAL_CODEC;
+  }
+
+  /** Arrival in ms relative to the first packet (the one formula every arrival time goes through). */
+  private arrivalMs(secDelta: number, tsNsec: number): number {
+    return secDelta * 1000 + (tsNsec - this.firstNsec) / 1e6;
   }
 
   /** `ip:port` (IPv6 in brackets), built on read. */
@@ -182,39 +242,40 @@ export class RtpStreamStats implements RtpStreamSummary {
   }
 
   get events(): string {
-    return this.telephoneEvents?.digits ?? '';
+    return this.rare?.telephoneEvents?.digits ?? '';
   }
 
   get eventCount(): number {
-    return this.telephoneEvents?.count ?? 0;
+    return this.rare?.telephoneEvents?.count ?? 0;
   }
 
   get rtcp(): readonly RtcpReportSummary[] {
-    return this.reports ?? NO_REPORTS;
+    return this.rare?.reports ?? NO_REPORTS;
   }
 
   /** Every payload type seen, in first-seen order (a new array per read). */
   get payloadTypes(): number[] {
     const out: number[] = [];
     for (let packed = this.packedPayloadTypes; packed !== 0; packed >>>= 8) out.push((packed & 0xff) - 1);
-    if (this.morePayloadTypes) out.push(...this.morePayloadTypes);
+    const more = this.rare?.morePayloadTypes;
+    if (more) out.push(...more);
     return out;
   }
 
   /** Same 5-tuple and SSRC. */
   matches(ssrc: number, srcIp: string, srcPort: number, dstIp: string, dstPort: number): boolean {
-    return this.ssrc === ssrc && this.srcPort === srcPort && this.dstPort === dstPort && this.srcIp === srcIp && this.dstIp === dstIp;
+    return this.ssrc32 === (ssrc | 0) && this.srcPort === srcPort && this.dstPort === dstPort && this.srcIp === srcIp && this.dstIp === dstIp;
   }
 
   /** One RTP packet of this stream, in capture order. `payload` is the whole UDP payload. */
   add(h: RtpHeader, payload: Buffer, tsSec: number, tsNsec: number, frame: number, fmt: PacketFormat): void {
     const secDelta = tsSec - this.firstSec;
-    const arrivalMs = secDelta * 1000 + (tsNsec - this.firstNsec) / 1e6;
+    const arrivalMs = this.arrivalMs(secDelta, tsNsec);
     this.lastSecDelta = secDelta;
     this.lastNsec = tsNsec;
     this.lastFrame = frame;
     if (h.payloadType !== this.payloadType || this.provisionalCodec) this.notePayloadType(h.payloadType, fmt);
-    if (fmt.isEvent) (this.telephoneEvents ??= new TelephoneEventCounter()).push(payload, h.payloadOffset, h.payloadLength, h.timestamp);
+    if (fmt.isEvent) ((this.rare ??= {}).telephoneEvents ??= new TelephoneEventCounter()).push(payload, h.payloadOffset, h.payloadLength, h.timestamp);
 
     if (this.packets === 0) {
       this.packets = 1;
@@ -222,8 +283,9 @@ export class RtpStreamStats implements RtpStreamSummary {
       this.w0 = 1; // markSeen(0)
       this.lastTs32 = h.timestamp | 0;
       this.lastExtTs = this.refExtTs = 0;
-      this.refArrivalMs = arrivalMs;
-      this.setJitterRef(fmt, 0, arrivalMs);
+      this.refSecDelta = secDelta;
+      this.refNsec = tsNsec;
+      this.setJitterRef(fmt, 0, secDelta, tsNsec);
       this.prevWasComfortNoise = fmt.isComfortNoise;
       return;
     }
@@ -235,12 +297,12 @@ export class RtpStreamStats implements RtpStreamSummary {
     this.lastTs32 = h.timestamp | 0;
     this.lastExtTs = extTs;
     const inTimeOrder = extTs >= this.refExtTs;
-    const deltaMs = arrivalMs - this.refArrivalMs;
+    const deltaMs = arrivalMs - this.arrivalMs(this.refSecDelta, this.refNsec);
     const measured = fmt.clockRate > 0 && !fmt.isEvent;
     if (measured && this.hasJitterRef && extTs >= this.jitterRefExtTs) {
       // A.8: D = (Rj - Ri) - (Sj - Si), in ms.
       const nominalMs = ((extTs - this.jitterRefExtTs) * 1000) / fmt.clockRate;
-      const d = Math.abs(arrivalMs - this.jitterRefArrivalMs - nominalMs);
+      const d = Math.abs(arrivalMs - this.arrivalMs(this.jitterRefSecDelta, this.jitterRefNsec) - nominalMs);
       this.jitterMs += (d - this.jitterMs) / 16;
     }
     const regular = !h.marker && !fmt.isComfortNoise && !this.prevWasComfortNoise && inTimeOrder;
@@ -250,22 +312,24 @@ export class RtpStreamStats implements RtpStreamSummary {
     }
     if (inTimeOrder) {
       this.refExtTs = extTs;
-      this.refArrivalMs = arrivalMs;
+      this.refSecDelta = secDelta;
+      this.refNsec = tsNsec;
     }
-    if (!this.hasJitterRef || extTs >= this.jitterRefExtTs) this.setJitterRef(fmt, extTs, arrivalMs);
+    if (!this.hasJitterRef || extTs >= this.jitterRefExtTs) this.setJitterRef(fmt, extTs, secDelta, tsNsec);
     this.prevWasComfortNoise = fmt.isComfortNoise;
   }
 
-  private setJitterRef(fmt: PacketFormat, extTs: number, arrivalMs: number): void {
+  private setJitterRef(fmt: PacketFormat, extTs: number, secDelta: number, tsNsec: number): void {
     if (fmt.clockRate <= 0 || fmt.isEvent) return;
     this.jitterRefExtTs = extTs;
-    this.jitterRefArrivalMs = arrivalMs;
-    this.hasJitterRef = true;
+    this.jitterRefSecDelta = secDelta;
+    this.jitterRefNsec = tsNsec;
+    this.flags |= F_HAS_JITTER_REF;
   }
 
   /** An RTCP report block about this stream's SSRC. */
   addReport(r: RtcpReportSummary): void {
-    const reports = (this.reports ??= []);
+    const reports = ((this.rare ??= {}).reports ??= []);
     if (reports.length >= MAX_RTCP_REPORTS_PER_STREAM) reports.shift();
     reports.push(r);
   }
@@ -292,7 +356,7 @@ export class RtpStreamStats implements RtpStreamSummary {
       this.packedPayloadTypes |= (pt + 1) << (8 * n);
       return;
     }
-    const more = (this.morePayloadTypes ??= []);
+    const more = ((this.rare ??= {}).morePayloadTypes ??= []);
     if (!more.includes(pt) && 3 + more.length < MAX_PAYLOAD_TYPES_PER_STREAM) more.push(pt);
   }
 
@@ -319,7 +383,7 @@ export class RtpStreamStats implements RtpStreamSummary {
       this.maxExt = this.maxExt + 0x20000 + delta; // a fresh extended space, only differences matter
       this.baseExt = this.maxExt - 1;
       this.w0 = 3; // markSeen(0) and markSeen(1)
-      this.w1 = this.w2 = this.w3 = this.w4 = this.w5 = this.w6 = this.w7 = 0;
+      this.w1 = this.w2 = this.w3 = 0;
       this.badSeq = -1;
       // the stray that set badSeq was counted out of order; it now belongs to the new run
       if (this.outOfOrder > 0) this.outOfOrder--;
@@ -334,38 +398,32 @@ export class RtpStreamStats implements RtpStreamSummary {
     this.maxExt += by;
     if (by >= SEQ_WINDOW) {
       this.w0 = 1;
-      this.w1 = this.w2 = this.w3 = this.w4 = this.w5 = this.w6 = this.w7 = 0;
+      this.w1 = this.w2 = this.w3 = 0;
       return;
     }
-    for (let words = by >> 4; words > 0; words--) {
-      this.w7 = this.w6;
-      this.w6 = this.w5;
-      this.w5 = this.w4;
-      this.w4 = this.w3;
+    let words = Math.floor(by / WORD_BITS);
+    const b = by - words * WORD_BITS;
+    for (; words > 0; words--) {
       this.w3 = this.w2;
       this.w2 = this.w1;
       this.w1 = this.w0;
       this.w0 = 0;
     }
-    const b = by & 15;
     if (b !== 0) {
-      const c = 16 - b;
-      this.w7 = ((this.w7 << b) | (this.w6 >>> c)) & 0xffff;
-      this.w6 = ((this.w6 << b) | (this.w5 >>> c)) & 0xffff;
-      this.w5 = ((this.w5 << b) | (this.w4 >>> c)) & 0xffff;
-      this.w4 = ((this.w4 << b) | (this.w3 >>> c)) & 0xffff;
-      this.w3 = ((this.w3 << b) | (this.w2 >>> c)) & 0xffff;
-      this.w2 = ((this.w2 << b) | (this.w1 >>> c)) & 0xffff;
-      this.w1 = ((this.w1 << b) | (this.w0 >>> c)) & 0xffff;
-      this.w0 = (this.w0 << b) & 0xffff;
+      const c = WORD_BITS - b;
+      this.w3 = ((this.w3 << b) | (this.w2 >>> c)) & WORD_MASK;
+      this.w2 = ((this.w2 << b) | (this.w1 >>> c)) & WORD_MASK;
+      this.w1 = ((this.w1 << b) | (this.w0 >>> c)) & WORD_MASK;
+      this.w0 = (this.w0 << b) & WORD_MASK;
     }
     this.w0 |= 1; // markSeen(0)
   }
 
   private markSeen(back: number): void {
     if (back >= SEQ_WINDOW) return;
-    const bit = 1 << (back & 15);
-    switch (back >> 4) {
+    const k = Math.floor(back / WORD_BITS);
+    const bit = 1 << (back - k * WORD_BITS);
+    switch (k) {
       case 0:
         this.w0 |= bit;
         break;
@@ -375,26 +433,15 @@ export class RtpStreamStats implements RtpStreamSummary {
       case 2:
         this.w2 |= bit;
         break;
-      case 3:
-        this.w3 |= bit;
-        break;
-      case 4:
-        this.w4 |= bit;
-        break;
-      case 5:
-        this.w5 |= bit;
-        break;
-      case 6:
-        this.w6 |= bit;
-        break;
       default:
-        this.w7 |= bit;
+        this.w3 |= bit;
     }
   }
 
   private wasSeen(back: number): boolean {
     if (back >= SEQ_WINDOW) return false;
-    return (this.word(back >> 4) & (1 << (back & 15))) !== 0;
+    const k = Math.floor(back / WORD_BITS);
+    return (this.word(k) & (1 << (back - k * WORD_BITS))) !== 0;
   }
 
   private word(k: number): number {
@@ -405,16 +452,8 @@ export class RtpStreamStats implements RtpStreamSummary {
         return this.w1;
       case 2:
         return this.w2;
-      case 3:
-        return this.w3;
-      case 4:
-        return this.w4;
-      case 5:
-        return this.w5;
-      case 6:
-        return this.w6;
       default:
-        return this.w7;
+        return this.w3;
     }
   }
 }

@@ -54,31 +54,21 @@ export interface Negotiation {
   readonly hold: boolean;
 }
 
-interface NegotiationImpl {
-  callIndex: number;
-  dialogIndex: number;
-  method: string;
-  cseqNumber: number;
-  renegotiation: boolean;
-  lateOffer: boolean;
-  offer: SdpEvent;
-  answer?: SdpEvent;
-  answerDialog?: number;
-  earlyAnswer?: SdpEvent;
-  state: NegotiationState;
-  rejectCode?: number;
-  hold: boolean;
-  /**
-   * Offers in requests: the correlator's transaction index (a response belongs to its
-   * request's transaction; a proxy's two hops are two transactions). Late offers are found by
-   * INVITE CSeq number instead (the 2xx ACK is a transaction of its own).
-   */
-  transactionIndex: number;
+/** Reads an event's message and SDP again by seq (the correlator and the capture keep them). */
+interface EventSources {
+  readonly sessionOfSeq: (seq: number) => SdpSession | undefined;
+  readonly entryOfSeq: (seq: number) => MessageEntry | undefined;
+}
+
+/** `INVITE`, `ACK`, … for a request; the status code as text for a response. */
+function carrierOf(m: MessageEntry['message']): string {
+  return m.isRequest ? (m.method ?? '').toUpperCase() : String(m.statusCode);
 }
 
 /**
  * An SdpEvent with its time built on read (a call keeps two or three of these for its
- * whole life; the packet time is two numbers, not an object).
+ * whole life; the packet time is two numbers, not an object). Used when the message cannot
+ * be read again by seq.
  */
 class SdpEventImpl implements SdpEvent {
   readonly seq: number;
@@ -105,7 +95,7 @@ class SdpEventImpl implements SdpEvent {
     this.tsNsec = m.tsNsec;
     this.src = entry.src;
     this.dst = entry.dst;
-    this.carrier = m.isRequest ? (m.method ?? '').toUpperCase() : String(m.statusCode);
+    this.carrier = carrierOf(m);
     this.kept = reread === undefined ? session : undefined;
     this.hold = session.hold;
   }
@@ -116,6 +106,178 @@ class SdpEventImpl implements SdpEvent {
 
   get ts(): PacketTime {
     return { tsSec: this.tsSec, tsNsec: this.tsNsec };
+  }
+}
+
+/**
+ * The event when its message can be read again by seq (the loader's case), made on read from
+ * the seq and hold an exchange keeps: the rest comes from the correlator's message row, which
+ * holds the same values the message had when it was placed. A new object per read.
+ */
+class SeqSdpEvent implements SdpEvent {
+  constructor(
+    readonly seq: number,
+    readonly hold: boolean,
+    private readonly sources: EventSources,
+  ) {}
+
+  private entry(): MessageEntry | undefined {
+    return this.sources.entryOfSeq(this.seq);
+  }
+  get frame(): number {
+    return this.entry()?.message.frame ?? 0;
+  }
+  get ts(): PacketTime {
+    const m = this.entry()?.message;
+    return { tsSec: m?.tsSec ?? 0, tsNsec: m?.tsNsec ?? 0 };
+  }
+  get src(): Endpoint {
+    return this.entry()?.src ?? '';
+  }
+  get dst(): Endpoint {
+    return this.entry()?.dst ?? '';
+  }
+  get carrier(): string {
+    const e = this.entry();
+    return e === undefined ? '' : carrierOf(e.message);
+  }
+  get session(): SdpSession {
+    return this.sources.sessionOfSeq(this.seq) ?? EMPTY_SESSION;
+  }
+}
+
+/**
+ * An exchange's event as kept: the event object, or its message seq alone when events are read
+ * by seq (the hold of such an event is a bit of the exchange).
+ */
+type EventRef = SdpEvent | number;
+
+const STATES: readonly NegotiationState[] = ['offered', 'answered', 'rejected'];
+// NegotiationImpl.bits: the state's index in STATES (2 bits), then booleans.
+const N_STATE = 3;
+const ST_ANSWERED = 1;
+const ST_REJECTED = 2;
+const N_RENEGOTIATION = 4;
+const N_LATE_OFFER = 8;
+const N_HOLD = 16;
+const N_OFFER_HOLD = 32;
+const N_ANSWER_HOLD = 64;
+const N_EARLY_HOLD = 128;
+
+/** Methods an offer comes in, shared rather than one upper-cased copy per exchange. */
+function sharedMethod(method: string): string {
+  return method === 'INVITE' ? 'INVITE' : method === 'UPDATE' ? 'UPDATE' : method === 'PRACK' ? 'PRACK' : method;
+}
+
+/**
+ * One exchange. Memory: a loaded capture keeps ~1.5 per call for its whole life, so the flags
+ * and the state share one small integer and the events are message seqs (see EventRef).
+ */
+class NegotiationImpl implements Negotiation {
+  private bits: number;
+  private readonly offerRef: EventRef;
+  private answerRef: EventRef | undefined = undefined;
+  private earlyAnswerRef: EventRef | undefined = undefined;
+  /** The dialog of the latest answer (-1: none yet). */
+  answerDialog = -1;
+  /** 0: not rejected. */
+  private rejectStatus = 0;
+
+  constructor(
+    readonly callIndex: number,
+    public dialogIndex: number,
+    readonly method: string,
+    readonly cseqNumber: number,
+    /**
+     * Offers in requests: the correlator's transaction index (a response belongs to its
+     * request's transaction; a proxy's two hops are two transactions). Late offers are found by
+     * INVITE CSeq number instead (the 2xx ACK is a transaction of its own).
+     */
+    readonly transactionIndex: number,
+    offer: EventRef,
+    offerHold: boolean,
+    renegotiation: boolean,
+    lateOffer: boolean,
+    private readonly sources: EventSources | undefined,
+  ) {
+    this.offerRef = offer;
+    this.bits = (offerHold ? N_OFFER_HOLD | N_HOLD : 0) | (renegotiation ? N_RENEGOTIATION : 0) | (lateOffer ? N_LATE_OFFER : 0);
+  }
+
+  /** Another fork's exchange of the same offer, not answered yet. */
+  forkCopy(): NegotiationImpl {
+    return new NegotiationImpl(
+      this.callIndex,
+      this.dialogIndex,
+      this.method,
+      this.cseqNumber,
+      this.transactionIndex,
+      this.offerRef,
+      this.offerHold,
+      this.renegotiation,
+      this.lateOffer,
+      this.sources,
+    );
+  }
+
+  private eventOf(ref: EventRef | undefined, holdBit: number): SdpEvent | undefined {
+    if (typeof ref !== 'number') return ref;
+    return new SeqSdpEvent(ref, (this.bits & holdBit) !== 0, this.sources!);
+  }
+
+  get offer(): SdpEvent {
+    return this.eventOf(this.offerRef, N_OFFER_HOLD)!;
+  }
+  get answer(): SdpEvent | undefined {
+    return this.eventOf(this.answerRef, N_ANSWER_HOLD);
+  }
+  get earlyAnswer(): SdpEvent | undefined {
+    return this.eventOf(this.earlyAnswerRef, N_EARLY_HOLD);
+  }
+  get hasAnswer(): boolean {
+    return this.answerRef !== undefined;
+  }
+  get hasEarlyAnswer(): boolean {
+    return this.earlyAnswerRef !== undefined;
+  }
+  get offerHold(): boolean {
+    return (this.bits & N_OFFER_HOLD) !== 0;
+  }
+  get state(): NegotiationState {
+    return STATES[this.bits & N_STATE]!;
+  }
+  get renegotiation(): boolean {
+    return (this.bits & N_RENEGOTIATION) !== 0;
+  }
+  get lateOffer(): boolean {
+    return (this.bits & N_LATE_OFFER) !== 0;
+  }
+  get hold(): boolean {
+    return (this.bits & N_HOLD) !== 0;
+  }
+  get rejectCode(): number | undefined {
+    return this.rejectStatus === 0 ? undefined : this.rejectStatus;
+  }
+
+  reject(status: number): void {
+    this.bits = (this.bits & ~N_STATE) | ST_REJECTED;
+    this.rejectStatus = status;
+  }
+
+  /** The (final) answer; the answer so far becomes the early one when `keepEarly`. */
+  setAnswer(ref: EventRef, hold: boolean, dialogIndex: number, keepEarly: boolean): void {
+    let bits = this.bits;
+    if (keepEarly) {
+      this.earlyAnswerRef = this.answerRef;
+      bits = (bits & N_ANSWER_HOLD) !== 0 ? bits | N_EARLY_HOLD : bits & ~N_EARLY_HOLD;
+    }
+    this.answerRef = ref;
+    bits = hold ? bits | N_ANSWER_HOLD : bits & ~N_ANSWER_HOLD;
+    // Either side's SDP puts the media on hold.
+    bits = (bits & N_OFFER_HOLD) !== 0 || hold ? bits | N_HOLD : bits & ~N_HOLD;
+    this.bits = (bits & ~N_STATE) | ST_ANSWERED;
+    this.answerDialog = dialogIndex;
+    this.dialogIndex = dialogIndex;
   }
 }
 
@@ -131,11 +293,24 @@ export class OfferAnswerTracker {
   private readonly calls = new CallSlots<NegotiationImpl[]>();
   private static readonly NONE: readonly Negotiation[] = [];
 
+  private readonly sources: EventSources | undefined;
+
   /**
    * `sessionOfSeq`: parses a message's SDP again by seq (the correlator re-reads the capture);
    * given, exchanges keep no parsed sessions, which are the bulk of a call's SDP memory.
+   * `entryOfSeq` (with `sessionOfSeq`): the message by seq; events then keep only seq and hold.
    */
-  constructor(private readonly sessionOfSeq?: (seq: number) => SdpSession | undefined) {}
+  constructor(
+    private readonly sessionOfSeq?: (seq: number) => SdpSession | undefined,
+    entryOfSeq?: (seq: number) => MessageEntry | undefined,
+  ) {
+    this.sources = sessionOfSeq !== undefined && entryOfSeq !== undefined ? { sessionOfSeq, entryOfSeq } : undefined;
+  }
+
+  /** What an exchange keeps of an event: its seq when events are read by seq, else the event. */
+  private eventRef(entry: MessageEntry, sdp: SdpSession): EventRef {
+    return this.sources !== undefined ? entry.seq : new SdpEventImpl(entry, sdp, this.sessionOfSeq);
+  }
 
   /** Exchanges of one call in the order their offers were seen. */
   negotiationsOfCall(callIndex: number): readonly Negotiation[] {
@@ -176,8 +351,7 @@ export class OfferAnswerTracker {
       let last: NegotiationImpl | undefined;
       for (const n of list) {
         if (n.lateOffer || n.transactionIndex !== entry.transactionIndex || n.state !== 'offered') continue;
-        n.state = 'rejected';
-        n.rejectCode = status;
+        n.reject(status);
         last = n;
       }
       return last;
@@ -212,18 +386,18 @@ export class OfferAnswerTracker {
   }
 
   private open(list: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, method: string, lateOffer: boolean): NegotiationImpl {
-    const n: NegotiationImpl = {
-      callIndex: entry.callIndex,
-      dialogIndex: entry.dialogIndex,
-      method,
-      cseqNumber: entry.message.cseqNumber,
-      renegotiation: anyAnswered(list),
+    const n = new NegotiationImpl(
+      entry.callIndex,
+      entry.dialogIndex,
+      sharedMethod(method),
+      entry.message.cseqNumber,
+      entry.transactionIndex,
+      this.eventRef(entry, sdp),
+      sdp.hold,
+      anyAnswered(list),
       lateOffer,
-      offer: new SdpEventImpl(entry, sdp, this.sessionOfSeq),
-      state: 'offered',
-      hold: sdp.hold,
-      transactionIndex: entry.transactionIndex,
-    };
+      this.sources,
+    );
     this.append(list, n);
     return n;
   }
@@ -232,48 +406,35 @@ export class OfferAnswerTracker {
     const sameDialog = pending.find((n) => n.answerDialog === entry.dialogIndex);
     if (sameDialog) {
       // A 2xx after an 18x answer: the final answer wins, the first is kept as the early one.
-      if (status >= 200 && sameDialog.answer && sameDialog.earlyAnswer === undefined && sameDialog.answer.carrier.startsWith('1')) {
-        sameDialog.earlyAnswer = sameDialog.answer;
-        sameDialog.answer = new SdpEventImpl(entry, sdp, this.sessionOfSeq);
-        sameDialog.hold = sameDialog.offer.hold || sdp.hold;
+      if (status >= 200 && sameDialog.hasAnswer && !sameDialog.hasEarlyAnswer && sameDialog.answer!.carrier.startsWith('1')) {
+        sameDialog.setAnswer(this.eventRef(entry, sdp), sdp.hold, entry.dialogIndex, true);
       }
       return sameDialog;
     }
-    const unanswered = pending.find((n) => n.answer === undefined);
+    const unanswered = pending.find((n) => !n.hasAnswer);
     let n: NegotiationImpl;
     if (unanswered) n = unanswered;
     else {
       // Another fork answers the same offer: an exchange of its own.
       const first = pending[0]!;
-      n = { ...first, answer: undefined, earlyAnswer: undefined, state: 'offered', hold: first.offer.hold };
-      delete n.answer;
-      delete n.earlyAnswer;
-      delete n.rejectCode;
+      n = first.forkCopy();
       this.append(list, n);
     }
-    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp, this.sessionOfSeq));
+    n.setAnswer(this.eventRef(entry, sdp), sdp.hold, entry.dialogIndex, false);
     return n;
   }
 
   private answerLateOffer(offers: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession): NegotiationImpl | undefined {
     if (offers.length === 0) return undefined;
     // Prefer the offer of this hop (the ACK/PRACK goes back to where the offer came from), then this dialog.
-    const open = offers.filter((o) => o.answer === undefined);
+    const open = offers.filter((o) => !o.hasAnswer);
     const n =
       open.find((o) => o.offer.dst === entry.src && o.offer.src === entry.dst) ??
       open.find((o) => o.dialogIndex === entry.dialogIndex) ??
       open[open.length - 1];
     if (!n) return undefined;
-    this.setAnswer(n, entry, new SdpEventImpl(entry, sdp, this.sessionOfSeq));
+    n.setAnswer(this.eventRef(entry, sdp), sdp.hold, entry.dialogIndex, false);
     return n;
-  }
-
-  private setAnswer(n: NegotiationImpl, entry: MessageEntry, ev: SdpEvent): void {
-    n.answer = ev;
-    n.answerDialog = entry.dialogIndex;
-    n.dialogIndex = entry.dialogIndex;
-    n.state = 'answered';
-    n.hold = n.offer.hold || ev.hold;
   }
 }
 
