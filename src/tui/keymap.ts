@@ -132,12 +132,7 @@ export const KEYMAP: Readonly<Record<ScreenId, readonly KeyBinding[]>> = {
     { keys: ['escape'], action: 'back', help: 'cancel' },
   ],
   columns: [
-    { keys: ['up', 'k'], action: 'up', help: 'move up' },
-    { keys: ['down', 'j'], action: 'down', help: 'move down' },
-    { keys: ['pageup', 'C-b'], action: 'pageUp', help: 'page up' },
-    { keys: ['pagedown', 'C-f'], action: 'pageDown', help: 'page down' },
-    { keys: ['home', 'g'], action: 'first', help: 'first line' },
-    { keys: ['end', 'G'], action: 'last', help: 'last line' },
+    ...MOVE,
     { keys: ['space'], action: 'select', help: 'show / hide the column' },
     { keys: ['-', 'K'], action: 'moveUp', help: 'move the column up (left in the list)' },
     { keys: ['+', 'J'], action: 'moveDown', help: 'move the column down (right in the list)' },

@@ -1,6 +1,22 @@
 /**
  * Link-layer dispatch by LINKTYPE_* value (https://www.tcpdump.org/linktypes.html).
  */
+import {
+  LINKTYPE_C_HDLC,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_LOOP,
+  LINKTYPE_NULL,
+  LINKTYPE_PPP,
+  LINKTYPE_PPP_ETHER,
+  LINKTYPE_PPP_HDLC,
+  LINKTYPE_RAW,
+  LINKTYPE_RAW_BSD,
+  LINKTYPE_RAW_OPENBSD,
+} from '../capture/linktypes.js';
 import type { DecodeState } from './decode-state.js';
 import { u16 } from './decode-state.js';
 import { decodeEthernet } from './ethernet.js';
@@ -13,29 +29,12 @@ import { decodePpp } from './ppp.js';
 import { decodePppoeSession } from './pppoe.js';
 import { decodeSll, decodeSll2 } from './sll.js';
 
-export const LINKTYPE_NULL = 0;
-export const LINKTYPE_ETHERNET = 1;
-export const LINKTYPE_PPP = 9;
-/** DLT_RAW on most BSDs (12) and OpenBSD (14): raw IP, version told by the first nibble. */
-export const LINKTYPE_RAW_BSD12 = 12;
-export const LINKTYPE_RAW_OPENBSD14 = 14;
-export const LINKTYPE_PPP_HDLC = 50;
-/** PPPoE session header, no Ethernet header before it. */
-export const LINKTYPE_PPP_ETHER = 51;
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_C_HDLC = 104;
-export const LINKTYPE_LOOP = 108;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_IPV4 = 228;
-export const LINKTYPE_IPV6 = 229;
-export const LINKTYPE_LINUX_SLL2 = 276;
-
 const SUPPORTED = new Set([
   LINKTYPE_NULL,
   LINKTYPE_ETHERNET,
   LINKTYPE_PPP,
-  LINKTYPE_RAW_BSD12,
-  LINKTYPE_RAW_OPENBSD14,
+  LINKTYPE_RAW_BSD,
+  LINKTYPE_RAW_OPENBSD,
   LINKTYPE_PPP_HDLC,
   LINKTYPE_PPP_ETHER,
   LINKTYPE_RAW,
@@ -65,8 +64,8 @@ export function decodeLinkLayer(st: DecodeState, linkType: number, buf: Buffer, 
       decodeSll2(st, buf, off, end);
       return;
     case LINKTYPE_RAW:
-    case LINKTYPE_RAW_BSD12:
-    case LINKTYPE_RAW_OPENBSD14:
+    case LINKTYPE_RAW_BSD:
+    case LINKTYPE_RAW_OPENBSD:
       decodeIpByVersion(st, buf, off, end);
       return;
     case LINKTYPE_IPV4:

@@ -242,11 +242,9 @@ class Reader {
     while (i < e && isDigit(a[i]!)) i++;
     const versionEnd = i;
     if (i >= e || a[i] !== SP) return;
-    i++;
-    while (i < e && !isSdpWhitespace(a[i]!)) i++; // nettype
-    if (e - i < 5 || a[i] !== SP || a[i + 1] !== 0x49 || a[i + 2] !== 0x50 || !isDigit(a[i + 3]!) || a[i + 4] !== SP) return;
-    i += 5;
-    const addressStart = i;
+    const addressStart = addressAfterNettype(a, i + 1, e);
+    if (addressStart < 0) return;
+    i = addressStart;
     while (i < e && !isSdpWhitespace(a[i]!)) i++;
     this.out.origin = {
       username: this.str(s, userEnd),
@@ -385,11 +383,9 @@ class Reader {
     while (i < e && isDigit(a[i]!)) i++;
     m.rtcpPort = this.canonicalInt(a, s, i);
     if (i >= e || a[i] !== SP) return;
-    i++;
-    while (i < e && !isSdpWhitespace(a[i]!)) i++; // nettype
-    if (e - i < 5 || a[i] !== SP || a[i + 1] !== 0x49 || a[i + 2] !== 0x50 || !isDigit(a[i + 3]!) || a[i + 4] !== SP) return;
-    i += 5;
-    const addressStart = i;
+    const addressStart = addressAfterNettype(a, i + 1, e);
+    if (addressStart < 0) return;
+    i = addressStart;
     while (i < e && !isSdpWhitespace(a[i]!)) i++;
     m.rtcpAddress = this.str(addressStart, i);
   }
@@ -473,4 +469,14 @@ export function readSdpText(text: string): SdpLines {
     if (end > start) r.line(a, start, end);
   }
   return r.out;
+}
+
+/**
+ * Where the address starts after `<nettype> IP<v> ` (RFC 8866 §5.2 o=, RFC 3605 a=rtcp), the
+ * nettype starting at `i`; -1 when the line does not have that form.
+ */
+function addressAfterNettype(a: Codes, i: number, e: number): number {
+  while (i < e && !isSdpWhitespace(a[i]!)) i++; // nettype
+  if (e - i < 5 || a[i] !== SP || a[i + 1] !== 0x49 || a[i + 2] !== 0x50 || !isDigit(a[i + 3]!) || a[i + 4] !== SP) return -1;
+  return i + 5;
 }
