@@ -55,3 +55,22 @@ describe('messages read again from the capture equal the decoded ones', () => {
     expect(byOffset / total).toBeGreaterThan(0.8);
   }, 300_000);
 });
+
+describe('a capture changed after loading', () => {
+  it('a message whose bytes are gone reads as empty: no throw, the row fields stay', async () => {
+    const { copyFileSync, mkdtempSync, truncateSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'siptrace-reread-')), 'c.pcap');
+    copyFileSync(path.join(CAPTURES_DIR, 'pkts-simple-invite.pcap'), copy);
+    const load = startLoad(copy);
+    await load.done;
+    const before = load.correlator.entry(1)!.message;
+    expect(before.raw.length).toBeGreaterThan(0);
+    truncateSync(copy, 0);
+    const after = load.correlator.entry(1)!.message;
+    expect(after.raw.length).toBe(0);
+    expect(after.header('From')).toBeUndefined();
+    expect(after.method).toBe(before.method);
+    expect(after.frame).toBe(before.frame);
+  });
+});
