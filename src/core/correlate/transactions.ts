@@ -22,6 +22,8 @@ export interface TransactionKey {
   readonly base: string;
   readonly method: string;
   readonly rfc3261: boolean;
+  /** keyHash of base + NUL + method, computed once per message. */
+  readonly hash: number;
 }
 
 export function hasMagicCookie(branch: string | undefined): boolean {
@@ -41,10 +43,14 @@ export function upperMethod(m: string): string {
 export function transactionKey(msg: SipMessage): TransactionKey {
   const method = upperMethod(msg.cseqMethod || msg.method || '');
   const branch = msg.viaBranch;
-  if (hasMagicCookie(branch)) return { base: `b\0${branch}`, method, rfc3261: true };
+  if (hasMagicCookie(branch)) return keyOf(`b\0${branch}`, method, true);
   // RFC 2543 fallback: read the top Via only here, lazily (rare on modern networks).
   const sentBy = viaSentBy(msg.header('Via'));
-  return { base: `l\0${msg.cseqNumber}\0${msg.fromTag ?? ''}\0${sentBy}\0${branch ?? ''}`, method, rfc3261: false };
+  return keyOf(`l\0${msg.cseqNumber}\0${msg.fromTag ?? ''}\0${sentBy}\0${branch ?? ''}`, method, false);
+}
+
+function keyOf(base: string, method: string, rfc3261: boolean): TransactionKey {
+  return { base, method, rfc3261, hash: keyHash(`${base}\0${method}`) };
 }
 
 /** Transactions per call looked up by scanning; above this a key index is built. */
@@ -299,7 +305,7 @@ export class TransactionTable {
   /** A new transaction opened by message `seq` (its row is appended right after). */
   create(key: TransactionKey, seq: number, initial: boolean): TransactionImpl {
     const cols = this.ctx.cols;
-    const row = cols.add(this.count + 1, keyHash(`${key.base}\0${key.method}`), key.method, (key.rfc3261 ? TXN_RFC3261 : 0) | (initial ? TXN_INITIAL : 0), seq);
+    const row = cols.add(this.count + 1, key.hash, key.method, (key.rfc3261 ? TXN_RFC3261 : 0) | (initial ? TXN_INITIAL : 0), seq);
     if (this.lastRow >= 0) cols.set(this.lastRow, TxnField.NextInCall, row + 1);
     else this.firstRow = row;
     this.lastRow = row;
@@ -322,8 +328,7 @@ export class TransactionTable {
   }
 
   /** Transactions with this full key, oldest first. */
-  private withKey(full: string): TransactionImpl[] | undefined {
-    const h = keyHash(full);
+  private withKey(h: number): TransactionImpl[] | undefined {
     let rows: readonly number[] | undefined;
     if (this.byKey !== undefined) rows = this.byKey.get(h);
     else {
@@ -337,7 +342,7 @@ export class TransactionTable {
 
   /** The transaction a request belongs to: same key and same direction, or one known only from responses. */
   forRequest(key: TransactionKey, src: Endpoint, dst: Endpoint): TransactionImpl | undefined {
-    const same = this.withKey(`${key.base}\0${key.method}`);
+    const same = this.withKey(key.hash);
     if (same === undefined) return undefined;
     for (let i = same.length - 1; i >= 0; i--) {
       const t = same[i]!;
@@ -353,7 +358,7 @@ export class TransactionTable {
    * from another port, RFC 3261 §18.2.2).
    */
   forResponse(key: TransactionKey, srcIp: string, dstIp: string): TransactionImpl | undefined {
-    const same = this.withKey(`${key.base}\0${key.method}`);
+    const same = this.withKey(key.hash);
     if (same === undefined) return undefined;
     if (same.length === 1) return same[0];
     for (let i = same.length - 1; i >= 0; i--) if (same[i]!.reqFlow?.dst === srcIp) return same[i];
@@ -363,7 +368,7 @@ export class TransactionTable {
 
   /** The INVITE a CANCEL or a non-2xx ACK belongs to (same branch / same RFC 2543 base). */
   inviteByBase(base: string, dst: Endpoint): TransactionImpl | undefined {
-    const same = this.withKey(`${base}\0INVITE`);
+    const same = this.withKey(keyHash(`${base}\0INVITE`));
     if (same === undefined) return undefined;
     for (let i = same.length - 1; i >= 0; i--) if (same[i]!.reqFlow?.dstEndpoint === dst) return same[i];
     return same[same.length - 1];
