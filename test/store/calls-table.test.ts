@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CallCorrelator } from '../../src/core/correlate/correlator.js';
 import { CALL_ATTRIBUTES, callRow, type CallRow } from '../../src/core/store/attributes.js';
-import { csvField, DEFAULT_TABLE_COLUMNS, renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../src/export/calls-table.js';
+import {
+  callsCsvChunks,
+  callsTableChunks,
+  csvField,
+  DEFAULT_TABLE_COLUMNS,
+  renderCallsCsv,
+  renderCallsTable,
+  UnknownColumnError,
+} from '../../src/export/calls-table.js';
 import { request, response } from '../correlate/fake-message.js';
 import { loadRows } from './load-calls.js';
 
@@ -128,5 +136,46 @@ describe('table', () => {
     expect(renderCallsTable(rows, { wide: true })[1]).toContain('578222729-4665d775@578222732-4665d772');
     expect(renderCallsTable(rows, { header: false })).toHaveLength(6);
     expect(renderCallsTable([], { columns: ['index', 'state'] })).toEqual(['Idx  State']);
+  });
+
+  it('streams a long table in chunks of whole lines, reading each row once', () => {
+    // 5000 rows (the real rows repeated): more than two chunks
+    const many = Array.from({ length: 5000 }, (_, i) => rows[i % rows.length]!);
+    let reads = 0;
+    function* once(): Generator<CallRow> {
+      for (const r of many) {
+        reads++;
+        yield r;
+      }
+    }
+    const chunks = [...callsTableChunks(once())];
+    expect(reads).toBe(5000);
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+    const lines = chunks.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(5001);
+    expect(lines.slice(0, 7)).toEqual(renderCallsTable(rows));
+    const csv = [...callsCsvChunks(many)];
+    expect(csv.length).toBeGreaterThan(2);
+    expect(csv.join('').split('\r\n')).toHaveLength(5002);
+    expect(csv.join('').startsWith(renderCallsCsv(rows))).toBe(true);
+  });
+
+  it('measures width in code points: astral characters are one column, never cut in half', () => {
+    const c = new CallCorrelator();
+    const base = { callId: 'astral', cseq: 1, fromTag: 'f1', branch: 'z9hG4bK-a', src: '10.0.0.1:5060', dst: '10.0.0.2:5060' };
+    c.add(request('OPTIONS', { ...base, atMs: 0, fromHeader: `<sip:${'\u{1F4DE}'.repeat(60)}@example.com>` }));
+    c.end();
+    const astral = c.calls().map((call) => callRow(call));
+    const lines = renderCallsTable(astral, { columns: ['from', 'index'] });
+    const header = lines[0]!;
+    // the Idx column starts at the same column (code point) on both lines
+    expect([...lines[1]!].length).toBe([...header].length);
+    expect(lines[1]).toContain('sip:\u{1F4DE}\u{1F4DE}\u{1F4DE}');
+    // cut at the width hint, on a code point boundary (no lone surrogate), marked with …
+    expect(lines[1]).toMatch(/\u{1F4DE}…/u);
+    expect(lines[1]).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(renderCallsTable(astral, { columns: ['from'], wide: true })[1]).toContain(`${'\u{1F4DE}'.repeat(60)}@example.com`);
   });
 });

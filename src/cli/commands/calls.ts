@@ -1,6 +1,7 @@
 /** `siptrace calls FILE`: one row per call as a table, JSON or CSV. */
 import { callsJsonChunks } from '../../export/calls-json.js';
-import { renderCallsCsv, renderCallsTable, UnknownColumnError } from '../../export/calls-table.js';
+import { callsCsvChunks, callsTableChunks, UnknownColumnError } from '../../export/calls-table.js';
+import { callRow, type CallRow } from '../../core/store/attributes.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { aliasMap } from '../../io/config.js';
 import { cliConfig, loadForCommand } from './load.js';
@@ -31,20 +32,28 @@ export async function runCalls(file: string, opts: CallsOptions, write: TextWrit
       throw new CliError(`--sort: ${(err as Error).message}`, EXIT.USAGE);
     }
   } else if (opts.reverse) ids.reverse();
-  const rows = ids.map((i) => store.row(i)!);
+  // Rows made one at a time and let go (the store's row cache would hold 100k of them).
+  function* rows(): Generator<CallRow> {
+    for (const i of ids) yield callRow(store.call(i)!, store.streams(i));
+  }
   try {
     const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    let chunks: Iterable<string>;
     if (opts.format === 'json') {
-      // a call at a time, waiting while stdout is full (a slow pipe must not buffer 700 MB)
-      for (const chunk of callsJsonChunks(rows.map((r) => r.call), { streams: rows.flatMap((r) => r.streams) })) {
-        const full = write(chunk);
-        if (full) await full;
-      }
+      chunks = callsJsonChunks(
+        ids.map((i) => store.call(i)!),
+        { streams: ids.flatMap((i) => store.streams(i)) },
+      );
     } else if (opts.format === 'csv') {
-      write(renderCallsCsv(rows, columns ? { columns } : {}));
+      chunks = callsCsvChunks(rows(), columns ? { columns } : {});
     } else {
       const aliases = opts.aliases !== false ? aliasMap(cliConfig().config) : undefined;
-      write(renderCallsTable(rows, { ...(columns ? { columns } : {}), ...(opts.wide ? { wide: true } : {}), ...(aliases ? { aliases } : {}) }).join('\n') + '\n');
+      chunks = callsTableChunks(rows(), { ...(columns ? { columns } : {}), ...(opts.wide ? { wide: true } : {}), ...(aliases ? { aliases } : {}) });
+    }
+    // a chunk at a time, waiting while stdout is full (a slow pipe must not buffer the whole output)
+    for (const chunk of chunks) {
+      const full = write(chunk);
+      if (full) await full;
     }
   } catch (err) {
     if (err instanceof UnknownColumnError) throw new CliError(`--columns: ${err.message}`, EXIT.USAGE);

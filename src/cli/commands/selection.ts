@@ -75,7 +75,10 @@ export function selectionPredicate(opts: SelectionOptions, store: CallStore): Ca
 /** Call indexes selected, in index order; `--call` values that match nothing are an error. */
 export function selectedCalls(opts: SelectionOptions, store: CallStore): number[] {
   const predicate = selectionPredicate(opts, store);
-  const ids = [...store.query(predicate ? { filter: predicate } : {}).ids].sort((a, b) => a - b);
+  // Without a filter every call is selected: no query, so no row per call is built and cached.
+  const ids = predicate
+    ? [...store.query({ filter: predicate }).ids].sort((a, b) => a - b)
+    : Array.from({ length: store.callCount }, (_, i) => i + 1);
   if (opts.call && opts.call.length > 0) {
     for (const c of opts.call) {
       const known = /^\d+$/.test(c) ? store.call(Number(c)) !== undefined : store.rows().some((r) => r.call.callId === c);

@@ -177,6 +177,11 @@ export class CallStore {
     };
   }
 
+  /** Calls so far (indexes run 1..callCount). */
+  get callCount(): number {
+    return this.source.calls().length;
+  }
+
   call(index: number): CallRecord | undefined {
     return this.source.calls()[index - 1];
   }
