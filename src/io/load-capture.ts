@@ -9,7 +9,10 @@ import { sdpOfMessage } from '../core/sdp/session.js';
 import { DiagnosticCounter } from '../core/diagnostics.js';
 import { CallStore } from '../core/store/call-store.js';
 import { decodeCaptureFile, type DecodeFileResult } from './decode-file.js';
+import { decodeCaptureFileInWorker, defaultDecodeWorkerUrl } from './decode-in-worker.js';
 import { FilePayloadReader } from './payload-reader.js';
+import type { TransportSegment } from '../core/net/segment.js';
+import type { SipMessage } from '../core/sip/types.js';
 
 export interface LoadProgress {
   bytesRead: number;
@@ -39,6 +42,19 @@ export interface LoadOptions {
   sliceMs?: number;
   /** Called after each chunk (and each time slice), once the store was notified. */
   onProgress?(p: LoadProgress): void;
+  /**
+   * Where capture decoding and SIP parsing run: 'worker' (a second thread, beside correlation;
+   * the default for files) or 'main' (this thread; always for stdin). SIPTRACE_DECODE_THREAD
+   * =main in the environment forces 'main'. A URL: the worker script to use (tests).
+   */
+  decodeThread?: 'worker' | 'main' | URL;
+}
+
+/** The worker script to decode `path` with, or undefined to decode on this thread. */
+function decodeWorkerFor(path: string, choice: LoadOptions['decodeThread']): URL | undefined {
+  if (choice instanceof URL) return choice;
+  if (choice === 'main' || path === '-' || process.env.SIPTRACE_DECODE_THREAD === 'main') return undefined;
+  return defaultDecodeWorkerUrl();
 }
 
 export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
@@ -62,25 +78,44 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
   const store = new CallStore(correlator, media);
   const linkTypes = new Set<number>();
   const progress: LoadProgress = { bytesRead: 0, totalBytes: undefined, done: false };
+  const onProgress = (bytesRead: number, totalBytes: number | undefined): void => {
+    progress.bytesRead = bytesRead;
+    progress.totalBytes = totalBytes;
+    store.notify();
+    opts.onProgress?.(progress);
+  };
+  const onMessage = (m: SipMessage, payloadAt: number): void => {
+    media.onSipMessage(correlator.add(m, payloadAt));
+  };
+  const onOtherUdp = (seg: TransportSegment): void => media.onUdp(seg);
+  const workerUrl = decodeWorkerFor(path, opts.decodeThread);
   const done = (async () => {
     try {
+      if (workerUrl !== undefined) {
+        return await decodeCaptureFileInWorker(
+          path,
+          { onMessage, onOtherUdp, onLinkType: (t) => linkTypes.add(t) },
+          {
+            workerUrl,
+            onProgress,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+            ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}),
+          },
+        );
+      }
       return await decodeCaptureFile(
         path,
         {
-          onMessage: (m, payloadAt) => media.onSipMessage(correlator.add(m, payloadAt)),
-          onOtherUdp: (seg) => media.onUdp(seg),
+          onMessage,
+          onOtherUdp,
           onRecord: (r) => linkTypes.add(r.linkType),
         },
         {
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
           ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}),
-          onProgress: (bytesRead, totalBytes) => {
-            progress.bytesRead = bytesRead;
-            progress.totalBytes = totalBytes;
-            store.notify();
-            opts.onProgress?.(progress);
-          },
+          onProgress,
         },
         // The correlator keeps offsets (or copies itself): no copy per message in the decoder.
         { ownBytes: false },

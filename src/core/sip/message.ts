@@ -90,6 +90,53 @@ export function parseSipMessage(raw: Buffer, origin: SipOrigin, framingDiagnosti
   return msg;
 }
 
+// The parse index: what parse() finds, as integers (see ParsedSipMessage.writeIndex).
+const IX_FLAGS = 0;
+const IX_STATUS = 1;
+const IX_START_LINE_END = 2;
+const IX_HEADER_START = 3;
+const IX_HEADER_END = 4;
+const IX_BODY_START = 5;
+const IX_FROM_START = 6;
+const IX_FROM_END = 7;
+const IX_TO_START = 8;
+const IX_TO_END = 9;
+const IX_VIA_START = 10;
+const IX_VIA_END = 11;
+const IX_CALL_ID_START = 12;
+const IX_CALL_ID_END = 13;
+const IX_CSEQ_START = 14;
+const IX_CSEQ_END = 15;
+const IX_CONTENT_LENGTH = 16;
+// Parameter value ranges (-1: none): the tags and the branch every correlation reads.
+const IX_FROM_TAG = 17;
+const IX_TO_TAG = 19;
+const IX_BRANCH = 21;
+/** Int32 slots a parse index takes. */
+export const SIP_INDEX_SLOTS = 23;
+const IXF_REQUEST = 1;
+const IXF_CONTENT_LENGTH = 2;
+
+/**
+ * Writes the parse index of a message parseSipMessage made (offsets into its raw bytes), so
+ * that another thread holding a copy of the same bytes can rebuild the message without
+ * scanning them again (sipMessageFromIndex). False: not indexable, parse the bytes instead.
+ */
+export function writeSipIndex(message: SipMessage, out: Int32Array, at: number): boolean {
+  return message instanceof ParsedSipMessage && message.writeIndex(out, at);
+}
+
+/**
+ * The message writeSipIndex described, over a copy of its bytes: the same fields and
+ * diagnostics (in the same order) as parseSipMessage would give, without the header scan.
+ */
+export function sipMessageFromIndex(raw: Buffer, origin: SipOrigin, index: Int32Array, at: number, diagnostics: readonly Diagnostic[]): SipMessage {
+  const msg = new ParsedSipMessage(raw, origin);
+  for (const d of diagnostics) msg.addDiagnostic(d.code, d.detail);
+  msg.restoreIndex(index, at);
+  return msg;
+}
+
 /** Bytes that end a header name: ':' and the whitespace allowed before it (one table load per byte). */
 const NAME_STOP = new Uint8Array(256);
 NAME_STOP[COLON] = NAME_STOP[SP] = NAME_STOP[HT] = 1;
@@ -158,6 +205,13 @@ class ParsedSipMessage implements SipMessage {
   private bodyCache: Buffer | undefined;
   private headerCache: SipHeader[] | undefined;
   private seen = 0; // bit per EagerHeader kind
+  /** Call-ID and CSeq value ranges in raw (-1: absent), for the parse index (writeSipIndex). */
+  private callIdStart = -1;
+  private callIdEnd = -1;
+  private cseqStart = -1;
+  private cseqEnd = -1;
+  /** A value the ranges cannot give back (folded, or several Call-IDs): no parse index. */
+  private unindexable = false;
 
   constructor(raw: Buffer, origin: SipOrigin) {
     this.frame = origin.frame;
@@ -331,6 +385,7 @@ class ParsedSipMessage implements SipMessage {
     if (kind === EagerHeader.Other) return;
     let buf: Buffer = this.raw;
     if (folded) {
+      this.unindexable = true;
       // folding = CRLF + WSP, equivalent to one SP (RFC 3261 §7.3.1); latin1 keeps the bytes
       buf = Buffer.from(buf.toString('latin1', start, end).replace(/\r?\n[ \t]+/g, ' '), 'latin1');
       start = 0;
@@ -350,11 +405,18 @@ class ParsedSipMessage implements SipMessage {
         // several Call-ID headers: values joined with ',' (as tshark shows them)
         const v = utf8(buf, start, end);
         this.callId = duplicate ? `${this.callId},${v}` : v;
-        if (duplicate) this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Call-ID');
+        if (duplicate) {
+          this.unindexable = true;
+          this.addDiagnostic('SIP_DUPLICATE_HEADER', 'Call-ID');
+        }
+        this.callIdStart = start;
+        this.callIdEnd = end;
         return;
       }
       case EagerHeader.CSeq:
         if (duplicate) return this.addDiagnostic('SIP_DUPLICATE_HEADER', 'CSeq');
+        this.cseqStart = start;
+        this.cseqEnd = end;
         this.takeCSeq(buf, start, end);
         return;
       case EagerHeader.From:
@@ -415,6 +477,65 @@ class ParsedSipMessage implements SipMessage {
     if (digitsEnd > start) this.cseqNumber = num;
     // damage: no number, no method, or no LWS between them ("1INVITE")
     if (digitsEnd === start || i === end || i === digitsEnd) this.addDiagnostic('SIP_BAD_CSEQ');
+  }
+
+  /**
+   * Writes what parse() found as SIP_INDEX_SLOTS integers at out[at..]: offsets into raw and
+   * the start line's numbers. False when a value is not a plain range of raw (a folded header,
+   * several Call-IDs): such a message is parsed again instead.
+   */
+  writeIndex(out: Int32Array, at: number): boolean {
+    if (this.unindexable) return false;
+    out[at + IX_FLAGS] = (this.isRequest ? IXF_REQUEST : 0) | (this.contentLength !== undefined ? IXF_CONTENT_LENGTH : 0);
+    out[at + IX_STATUS] = this.statusCode ?? -1;
+    out[at + IX_START_LINE_END] = this.startLineEnd;
+    out[at + IX_HEADER_START] = this.headerStart;
+    out[at + IX_HEADER_END] = this.headerEnd;
+    out[at + IX_BODY_START] = this.bodyStart;
+    out[at + IX_FROM_START] = this.fromStart;
+    out[at + IX_FROM_END] = this.fromEnd;
+    out[at + IX_TO_START] = this.toStart;
+    out[at + IX_TO_END] = this.toEnd;
+    out[at + IX_VIA_START] = this.viaStart;
+    out[at + IX_VIA_END] = this.viaEnd;
+    out[at + IX_CALL_ID_START] = this.callIdStart;
+    out[at + IX_CALL_ID_END] = this.callIdEnd;
+    out[at + IX_CSEQ_START] = this.cseqStart;
+    out[at + IX_CSEQ_END] = this.cseqEnd;
+    out[at + IX_CONTENT_LENGTH] = this.contentLength ?? 0;
+    paramRange(this.raw, this.fromStart, this.fromEnd, TAG, out, at + IX_FROM_TAG);
+    paramRange(this.raw, this.toStart, this.toEnd, TAG, out, at + IX_TO_TAG);
+    paramRange(this.raw, this.viaStart, this.viaEnd, BRANCH, out, at + IX_BRANCH);
+    return true;
+  }
+
+  /** The inverse of writeIndex over the same bytes: parse()'s result without scanning the headers. */
+  restoreIndex(ix: Int32Array, at: number): void {
+    const flags = ix[at + IX_FLAGS]!;
+    const raw = this.raw;
+    this.isRequest = (flags & IXF_REQUEST) !== 0;
+    this.startLineEnd = ix[at + IX_START_LINE_END]!;
+    if (this.isRequest) {
+      const sp = raw.indexOf(SP, 0);
+      this.method = knownMethod(raw, 0, sp) ?? utf8(raw, 0, sp);
+    } else if (ix[at + IX_STATUS]! >= 0) this.statusCode = ix[at + IX_STATUS]!;
+    this.headerStart = ix[at + IX_HEADER_START]!;
+    this.headerEnd = ix[at + IX_HEADER_END]!;
+    this.bodyStart = ix[at + IX_BODY_START]!;
+    this.fromStart = ix[at + IX_FROM_START]!;
+    this.fromEnd = ix[at + IX_FROM_END]!;
+    this.toStart = ix[at + IX_TO_START]!;
+    this.toEnd = ix[at + IX_TO_END]!;
+    this.viaStart = ix[at + IX_VIA_START]!;
+    this.viaEnd = ix[at + IX_VIA_END]!;
+    const cs = ix[at + IX_CALL_ID_START]!;
+    if (cs >= 0) this.callId = utf8(raw, cs, ix[at + IX_CALL_ID_END]!);
+    const qs = ix[at + IX_CSEQ_START]!;
+    if (qs >= 0) this.takeCSeq(raw, qs, ix[at + IX_CSEQ_END]!); // its diagnostics are already in the list
+    if ((flags & IXF_CONTENT_LENGTH) !== 0) this.contentLength = ix[at + IX_CONTENT_LENGTH]!;
+    this.fromTagCache = rangeText(raw, ix, at + IX_FROM_TAG);
+    this.toTagCache = rangeText(raw, ix, at + IX_TO_TAG);
+    this.viaBranchCache = rangeText(raw, ix, at + IX_BRANCH);
   }
 
   headers(): readonly SipHeader[] {
@@ -538,6 +659,19 @@ function findHeaderValue(raw: Buffer, start: number, end: number, w: WantedName)
 function paramValue(buf: Buffer, start: number, end: number, lowerName: Uint8Array): string | undefined {
   if (start < 0 || !findHeaderParam(buf, start, end, lowerName, scratch)) return undefined;
   return utf8(buf, scratch.start, scratch.end);
+}
+
+/** Writes the range of parameter `lowerName` of buf[start..end) at out[at], out[at + 1] (-1, -1: none). */
+function paramRange(buf: Buffer, start: number, end: number, lowerName: Uint8Array, out: Int32Array, at: number): void {
+  const found = start >= 0 && findHeaderParam(buf, start, end, lowerName, scratch);
+  out[at] = found ? scratch.start : -1;
+  out[at + 1] = found ? scratch.end : -1;
+}
+
+/** The text of a range paramRange wrote, undefined for none. */
+function rangeText(raw: Buffer, ix: Int32Array, at: number): string | undefined {
+  const start = ix[at]!;
+  return start < 0 ? undefined : utf8(raw, start, ix[at + 1]!);
 }
 
 function kindName(kind: EagerHeader): string {
