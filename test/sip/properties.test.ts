@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSipMessage, SIP_LENIENCY_CODES } from '../../src/core/sip/message.js';
+import { parseSipMessage, SIP_INDEX_SLOTS, SIP_LENIENCY_CODES, sipMessageFromIndex, writeSipIndex } from '../../src/core/sip/message.js';
+import { headerNameKey } from '../../src/core/sip/header-names.js';
 import { ORIGIN } from './origin-for-test.js';
 
 const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`\'~';
@@ -106,6 +107,33 @@ describe('parseSipMessage properties', () => {
         expect(m.headers()).toHaveLength(8);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('header lookups skip nothing: header() and headerAll() agree with the decoded list, parsed or rebuilt from the index', () => {
+    // lines of any shape: names in any case and compact form, bad lines, folding, odd spacing
+    const line = fc.oneof(
+      fc.tuple(fc.constantFrom('Via', 'v', 'X-Call-ID', 'x-cid', 'X-CID', 'Reason', 'Warning', 'c', 'Content-Type', 'i', 'Call-ID', 'Foo bar', 'X', 'q', 'Q'),
+        fc.constantFrom(':', ' :', '\t: ', ': '), word).map(([n, c, v]) => `${n}${c}${v}`),
+      fc.constantFrom('no colon here', ' folded continuation', '\tmore', ':empty name', 'Reason'),
+    );
+    const names = ['Via', 'X-Call-ID', 'X-CID', 'Reason', 'Warning', 'Content-Type', 'Call-ID', 'Foo bar', 'Foo', 'X', 'q', 'Nope', 'c', 'i'];
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\r\n', '\n'), (lines, eol) => {
+        const raw = Buffer.from(['INVITE sip:a@b SIP/2.0', ...lines, '', 'body'].join(eol), 'latin1');
+        const parsed = parseSipMessage(raw, ORIGIN);
+        const index = new Int32Array(SIP_INDEX_SLOTS);
+        const rebuilt = writeSipIndex(parsed, index, 0) ? sipMessageFromIndex(raw, ORIGIN, index, 0, parsed.diagnostics) : undefined;
+        const listed = parseSipMessage(raw, ORIGIN).headers();
+        for (const n of names) {
+          const want = listed.filter((h) => headerNameKey(h.name) === headerNameKey(n)).map((h) => h.value);
+          for (const m of rebuilt ? [parsed, rebuilt] : [parsed]) {
+            expect(m.headerAll(n), n).toEqual(want);
+            expect(m.header(n), n).toBe(want[0]);
+          }
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -30,9 +30,10 @@
  * Cost: a 1 GB capture has ~10^5 calls and ~10^6 media packets, so per call this keeps one
  * small record (an array slot by call index, not a Map entry), its live endpoints (chained in
  * lists from a table indexed by port: no array or Map per endpoint or per port) and its
- * streams; per packet it allocates nothing: the endpoint remembers the last stream and packet
- * format it served, else the stream is looked for among its call's few streams (a stream of a
- * call always belongs to that call's list). Only streams without a call (`trackUnmatched`)
+ * streams (chained, no array per call; their numbers are rows of typed columns shared by all
+ * streams, RtpStreamTable); per packet it allocates nothing: the endpoint remembers the last
+ * stream it served and its shared formats the PacketFormat of each payload type, else the
+ * stream is looked for among its call's few streams (a stream of a call is in that call's chain). Only streams without a call (`trackUnmatched`)
  * have an index of their own, keyed by a small integer mixed from SSRC and ports (no string
  * built per packet), its rare collisions told apart by comparing the 5-tuple.
  */
@@ -44,7 +45,7 @@ import { OfferAnswerTracker, type Negotiation } from '../sdp/negotiation.js';
 import { codecLabel, type PayloadFormat, staticPayload, isDynamicPayloadType } from '../sdp/static-payloads.js';
 import { classifyFirstByte, emptyRtpHeader, looksLikeRtcp, parseRtpHeader } from '../rtp/rtp.js';
 import { parseRtcpCompound, RTCP_RR, RTCP_SR } from '../rtp/rtcp.js';
-import { RtpStreamStats, type PacketFormat } from '../rtp/stream-stats.js';
+import { RtpStreamStats, RtpStreamTable, type PacketFormat } from '../rtp/stream-stats.js';
 import type { RtcpReportSummary } from '../rtp/types.js';
 import { CallSlots } from '../rtp/call-slots.js';
 import type { RtpStreamSummary } from '../rtp/types.js';
@@ -84,18 +85,35 @@ export interface MediaEndpoint {
   readonly media: MediaFormats;
 }
 
-/** Media of one call: counts, streams and the endpoints it holds now. */
+/**
+ * Media of one call: packet counts (in place: -1 until the first packet), streams and the
+ * endpoints it holds now. No array per call: streams and registrations are chained.
+ */
 class CallMedia {
-  counts: CallMediaCounts | undefined = undefined;
-  /** In first-seen order; replaced by a one-longer copy on growth (exact size, a call has a few). */
-  streams: RtpStreamStats[] | undefined = undefined;
+  rtpPackets = -1;
+  rtcpPackets = -1;
+  otherPackets = -1;
+  /** Newest stream; older ones follow through `olderInCall` (first-seen order reversed). */
+  newestStream: RtpStreamStats | undefined = undefined;
   /** Newest live registration; the others follow through `nextInCall`. */
   registrations: Registration | undefined = undefined;
   constructor(readonly callIndex: number) {}
 }
 
+const KINDS: readonly MediaEndpointKind[] = ['rtp', 'rtcp', 'other'];
+const KIND_RTP = 0;
+const KIND_RTCP = 1;
+const KIND_OTHER = 2;
+/** Registration.bits: the kind's index in KINDS (2 bits), `removed`, then the port (0-65535). */
+const R_KIND = 3;
+const R_REMOVED = 4;
+const R_ODD_PORT = 8;
+const R_PORT_SHIFT = 4;
+/** Ports an SDP wrote outside 0-65535 (or not an integer): rare, kept aside. */
+const oddPortOf = new WeakMap<Registration, number>();
+
 class Registration implements MediaEndpoint {
-  removed = false;
+  private bits: number;
   /** Announcement order of live registrations (eviction order), both ways. */
   older: Registration | undefined = undefined;
   newer: Registration | undefined = undefined;
@@ -104,22 +122,49 @@ class Registration implements MediaEndpoint {
   nextInCall: Registration | undefined = undefined;
   /** The stream the last RTP packet here belonged to (packets of one flow come in runs). */
   lastStream: RtpStreamStats | undefined = undefined;
-  /** PacketFormat of the last payload type seen here (-1: none yet). */
-  lastPayloadType = -1;
-  lastFormat: PacketFormat | undefined = undefined;
   constructor(
     readonly call: CallMedia,
-    readonly kind: MediaEndpointKind,
+    kind: MediaEndpointKind,
     readonly address: string,
-    readonly port: number,
+    port: number,
     readonly sinceSeq: number,
     readonly sinceFrame: number,
-    readonly media: MediaFormats,
-  ) {}
+    readonly media: SharedMediaFormats,
+  ) {
+    let bits = kind === 'rtp' ? KIND_RTP : kind === 'rtcp' ? KIND_RTCP : KIND_OTHER;
+    if (Number.isInteger(port) && port >= 0 && port <= 0xffff) bits |= port << R_PORT_SHIFT;
+    else {
+      bits |= R_ODD_PORT;
+      oddPortOf.set(this, port);
+    }
+    this.bits = bits;
+  }
+
+  get port(): number {
+    return (this.bits & R_ODD_PORT) === 0 ? this.bits >>> R_PORT_SHIFT : oddPortOf.get(this)!;
+  }
 
   get callIndex(): number {
     return this.call.callIndex;
   }
+  get kind(): MediaEndpointKind {
+    return KINDS[this.bits & R_KIND]!;
+  }
+  get kindIndex(): number {
+    return this.bits & R_KIND;
+  }
+  get removed(): boolean {
+    return (this.bits & R_REMOVED) !== 0;
+  }
+  markRemoved(): void {
+    this.bits |= R_REMOVED;
+  }
+}
+
+/** MediaFormats as the registry keeps them: with the PacketFormat of each payload type read so far. */
+interface SharedMediaFormats extends MediaFormats {
+  /** By payload type (0-127): every endpoint announcing these formats reads a PT the same way. */
+  readonly packetFormats: (PacketFormat | undefined)[];
 }
 
 /** What media matching reads of an m= line; endpoints announcing the same formats share one. */
@@ -169,6 +214,15 @@ export interface CallMediaCounts {
 
 const NO_STREAMS: readonly RtpStreamSummary[] = [];
 
+/** A call's streams in first-seen order (a new array per read, from the chain). */
+function streamsOf(call: CallMedia): RtpStreamStats[] {
+  let count = 0;
+  for (let s = call.newestStream; s !== undefined; s = s.olderInCall) count++;
+  const out = new Array<RtpStreamStats>(count);
+  for (let s = call.newestStream; s !== undefined; s = s.olderInCall) out[--count] = s;
+  return out;
+}
+
 /**
  * The stream index key: SSRC and both ports mixed into a small integer (kept in V8's
  * immediate range, so a lookup boxes nothing). Equal keys are confirmed field by field.
@@ -199,6 +253,8 @@ export class MediaRegistry {
   private newest: Registration | undefined = undefined;
   private liveRegistrations = 0;
   private readonly calls = new CallSlots<CallMedia>();
+  /** The numbers of every stream (the objects are handles on its rows). */
+  private readonly streamTable = new RtpStreamTable();
   /** Every stream in first-seen order, forgotten ones included until the next compaction. */
   private streamList: RtpStreamStats[] = [];
   /** Streams of forgotten calls still in streamList. */
@@ -210,7 +266,7 @@ export class MediaRegistry {
   private unmatchedStreams = 0;
   private readonly negotiations: OfferAnswerTracker;
   /** MediaFormats by signature: every call with the same codecs shares one (bounded). */
-  private readonly sharedMediaFormats = new Map<string, MediaFormats>();
+  private readonly sharedMediaFormats = new Map<string, SharedMediaFormats>();
   private readonly header = emptyRtpHeader();
   private readonly sharedFormats = new Map<string, PacketFormat>();
   /** Formats of unannounced streams by payload type (they depend on the PT alone). */
@@ -235,8 +291,10 @@ export class MediaRegistry {
     return this.streamList;
   }
 
+  /** A call's streams in first-seen order (a new array per read; the streams are the same objects). */
   streamsOfCall(callIndex: number): readonly RtpStreamSummary[] {
-    return this.calls.get(callIndex)?.streams ?? NO_STREAMS;
+    const call = this.calls.get(callIndex);
+    return call?.newestStream === undefined ? NO_STREAMS : streamsOf(call);
   }
 
   /** RFC 3264 exchanges of a call in the order their offers were seen. */
@@ -244,8 +302,11 @@ export class MediaRegistry {
     return this.negotiations.negotiationsOfCall(callIndex);
   }
 
+  /** A new object per read. */
   mediaCountsOfCall(callIndex: number): CallMediaCounts | undefined {
-    return this.calls.get(callIndex)?.counts;
+    const call = this.calls.get(callIndex);
+    if (call === undefined || call.rtpPackets < 0) return undefined;
+    return { rtpPackets: call.rtpPackets, rtcpPackets: call.rtcpPackets, otherPackets: call.otherPackets };
   }
 
   /** The endpoint currently registered at address:port, if any. */
@@ -264,9 +325,14 @@ export class MediaRegistry {
     if (!call) return;
     this.versionCounter++;
     while (call.registrations) this.unlink(call.registrations);
-    for (const s of call.streams ?? NO_STREAMS) this.dropStream(s as RtpStreamStats);
-    call.streams = undefined;
-    call.counts = undefined;
+    for (let s = call.newestStream; s !== undefined; ) {
+      const older = s.olderInCall;
+      s.olderInCall = undefined;
+      this.dropStream(s);
+      s = older;
+    }
+    call.newestStream = undefined;
+    call.rtpPackets = call.rtcpPackets = call.otherPackets = -1;
     this.calls.delete(callIndex);
     if (this.forgotten.size > 1024 && this.forgotten.size * 2 > this.streamList.length) this.compactStreams();
   }
@@ -310,11 +376,13 @@ export class MediaRegistry {
       if (this.trackUnmatched) this.unmatched(seg);
       return;
     }
-    const counts = (reg.call.counts ??= { rtpPackets: 0, rtcpPackets: 0, otherPackets: 0 });
+    const counts = reg.call;
+    if (counts.rtpPackets < 0) counts.rtpPackets = counts.rtcpPackets = counts.otherPackets = 0;
     const b0 = payload[0]!;
     const isRtp = b0 >= 128 && b0 <= 191; // classifyFirstByte(b0) === 'rtp', inline
-    if (reg.kind === 'other' || !isRtp) {
-      if (!isRtp && reg.kind !== 'other' && classifyFirstByte(b0) === 'other') {
+    const kind = reg.kindIndex;
+    if (kind === KIND_OTHER || !isRtp) {
+      if (!isRtp && kind !== KIND_OTHER && classifyFirstByte(b0) === 'other') {
         // Not version 2 and none of the RFC 7983 neighbours: damaged or foreign.
         this.report?.({ code: 'RTP_BAD_VERSION', frame: seg.frame, detail: `first octet ${b0}` });
         this.stats.badPackets++;
@@ -325,7 +393,7 @@ export class MediaRegistry {
       return;
     }
     this.versionCounter++;
-    if (reg.kind === 'rtcp' || looksLikeRtcp(payload)) {
+    if (kind === KIND_RTCP || looksLikeRtcp(payload)) {
       this.stats.rtcpPackets++;
       counts.rtcpPackets++;
       this.rtcp(seg, reg);
@@ -346,7 +414,7 @@ export class MediaRegistry {
     }
     if (stream.matchedBy === undefined) stream.matchedBy = matchedBy;
     if (reg.media.srtp) stream.srtp = true;
-    const fmt = reg.lastPayloadType === h.payloadType ? reg.lastFormat! : this.formatOf(reg, h.payloadType);
+    const fmt = reg.media.packetFormats[h.payloadType] ?? this.formatOf(reg.media, h.payloadType);
     stream.add(h, payload, seg.tsSec, seg.tsNsec, seg.frame, fmt);
   }
 
@@ -396,12 +464,15 @@ export class MediaRegistry {
   }
 
   /** The shared MediaFormats of an m= line (the SdpMedia itself is not kept). */
-  private formatsOf(m: SdpMedia): MediaFormats {
+  private formatsOf(m: SdpMedia): SharedMediaFormats {
     let key = `${m.srtp ? 1 : 0}|${m.telephoneEventPt ?? ''}`;
     for (const p of m.payloads) key += `|${p.payloadType}/${p.name}/${p.clockRate}/${p.channels ?? ''}`;
     let f = this.sharedMediaFormats.get(key);
     if (f === undefined) {
-      f = m.telephoneEventPt !== undefined ? { srtp: m.srtp, payloads: m.payloads, telephoneEventPt: m.telephoneEventPt } : { srtp: m.srtp, payloads: m.payloads };
+      f =
+        m.telephoneEventPt !== undefined
+          ? { srtp: m.srtp, payloads: m.payloads, telephoneEventPt: m.telephoneEventPt, packetFormats: [] }
+          : { srtp: m.srtp, payloads: m.payloads, packetFormats: [] };
       if (this.sharedMediaFormats.size < MAX_SHARED_MEDIA_FORMATS) this.sharedMediaFormats.set(key, f);
     }
     return f;
@@ -410,7 +481,7 @@ export class MediaRegistry {
   /** Takes a registration out of every list (taken over, evicted or its call forgotten). */
   private unlink(reg: Registration): void {
     if (reg.removed) return;
-    reg.removed = true;
+    reg.markRemoved();
     this.liveRegistrations--;
     // port chain
     const head = this.atPort(reg.port);
@@ -441,17 +512,14 @@ export class MediaRegistry {
     }
     reg.older = reg.newer = reg.nextAtPort = reg.nextInCall = undefined;
     reg.lastStream = undefined;
-    reg.lastFormat = undefined;
-    reg.lastPayloadType = -1;
     // A call record with nothing left in it is not kept (most calls have no media packets).
-    if (call.registrations === undefined && call.counts === undefined && call.streams === undefined && this.calls.get(call.callIndex) === call) {
+    if (call.registrations === undefined && call.rtpPackets < 0 && call.newestStream === undefined && this.calls.get(call.callIndex) === call) {
       this.calls.delete(call.callIndex);
     }
   }
 
-  /** How a payload type reads for packets on this endpoint: its SDP's rtpmap, else RFC 3551. */
-  private formatOf(reg: Registration, pt: number): PacketFormat {
-    const media = reg.media;
+  /** How a payload type reads for packets on endpoints with these formats: the SDP's rtpmap, else RFC 3551. */
+  private formatOf(media: SharedMediaFormats, pt: number): PacketFormat {
     const p = media.payloads.find((x) => x.payloadType === pt) ?? staticPayload(pt);
     const f = this.sharedFormat(
       p ? codecLabel(p) : String(pt),
@@ -459,8 +527,7 @@ export class MediaRegistry {
       pt === media.telephoneEventPt || (p !== undefined && p.name.toLowerCase() === 'telephone-event'),
       pt === 13 || pt === 19 || (p !== undefined && p.name.toUpperCase() === 'CN'),
     );
-    reg.lastPayloadType = pt;
-    reg.lastFormat = f;
+    media.packetFormats[pt] = f;
     return f;
   }
 
@@ -478,13 +545,9 @@ export class MediaRegistry {
 
   private streamFor(seg: TransportSegment, ssrc: number, call: CallMedia | undefined): RtpStreamStats | undefined {
     if (call !== undefined) {
-      // A stream with this call index is in the call's own list (created or adopted there).
-      const own = call.streams;
-      if (own !== undefined) {
-        for (let i = own.length - 1; i >= 0; i--) {
-          const s = own[i]!;
-          if (s.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) return s;
-        }
+      // A stream with this call index is in the call's own chain (created or adopted there), newest first.
+      for (let s = call.newestStream; s !== undefined; s = s.olderInCall) {
+        if (s.matches(ssrc, seg.src, seg.srcPort, seg.dst, seg.dstPort)) return s;
       }
     }
     const key = flowKey(ssrc, seg.srcPort, seg.dstPort);
@@ -520,7 +583,7 @@ export class MediaRegistry {
       if (this.unmatchedStreams >= MAX_UNMATCHED_STREAMS) return undefined;
       this.unmatchedStreams++;
     }
-    const s = new RtpStreamStats(
+    const s = this.streamTable.create(
       this.nextStreamId++,
       { ssrc, srcIp: seg.src, srcPort: seg.srcPort, dstIp: seg.dst, dstPort: seg.dstPort, ipVersion: seg.ipVersion },
       seg,
@@ -550,6 +613,7 @@ export class MediaRegistry {
 
   /** A stream of a forgotten call: streamList drops it on the next compaction. */
   private dropStream(s: RtpStreamStats): void {
+    this.streamTable.release(s);
     this.forgotten.add(s);
     this.liveStreams--;
   }
@@ -563,21 +627,19 @@ export class MediaRegistry {
   /** SR/RR report blocks go to the stream they describe: same SSRC, same call, preferably the one the reporter receives. */
   private rtcp(seg: TransportSegment, reg: Registration): void {
     const packets = parseRtcpCompound(seg.payload, this.report, seg.frame, reg.media.srtp);
-    const callStreams = reg.call.streams;
+    const call = reg.call;
     for (const p of packets) {
       if ((p.packetType !== RTCP_SR && p.packetType !== RTCP_RR) || !p.reports) continue;
       for (const b of p.reports) {
-        let target: RtpStreamStats | undefined;
-        if (callStreams) {
-          for (const s of callStreams) {
-            if (s.ssrc !== b.ssrc || s.callIndex !== reg.callIndex) continue;
-            if (s.dstIp === seg.src) {
-              target = s;
-              break;
-            }
-            target ??= s;
-          }
+        // The first stream in first-seen order that the reporter receives, else the first with the SSRC.
+        let received: RtpStreamStats | undefined;
+        let any: RtpStreamStats | undefined;
+        for (let s = call.newestStream; s !== undefined; s = s.olderInCall) {
+          if (s.ssrc !== b.ssrc || s.callIndex !== call.callIndex) continue;
+          if (s.dstIp === seg.src) received = s;
+          any = s;
         }
+        const target = received ?? any;
         if (!target) {
           this.stats.unattachedReportBlocks++;
           continue;
@@ -625,15 +687,8 @@ export class MediaRegistry {
   }
 }
 
-/** Appends a stream to its call's list (a new array one longer: exact size, no growth slack). */
+/** Puts a stream at the head of its call's chain. */
 function addCallStream(call: CallMedia, s: RtpStreamStats): void {
-  const old = call.streams;
-  if (old === undefined) {
-    call.streams = [s];
-    return;
-  }
-  const next = new Array<RtpStreamStats>(old.length + 1);
-  for (let i = 0; i < old.length; i++) next[i] = old[i]!;
-  next[old.length] = s;
-  call.streams = next;
+  s.olderInCall = call.newestStream;
+  call.newestStream = s;
 }

@@ -34,7 +34,7 @@ export const SEQ_WINDOW = 120;
 const WORD_BITS = 30;
 const WORD_MASK = (1 << WORD_BITS) - 1;
 
-// Booleans of a stream, packed in one small integer (one field instead of four).
+// Booleans of a stream, packed in one integer column.
 const F_IPV6 = 1;
 const F_HAS_JITTER_REF = 2;
 const F_PREV_WAS_COMFORT_NOISE = 4;
@@ -43,6 +43,108 @@ const F_SRTP_SET = 16;
 const F_SRTP = 32;
 const F_MATCHED_BY_DST = 64;
 const F_MATCHED_BY_SRC = 128;
+
+// A stream's numbers are one row of two interleaved typed columns (one row's fields are
+// adjacent: one packet touches a cache line or two). Float64: doubles, and integers that may
+// leave the 32-bit range on a long or hostile stream (extended sequence numbers and
+// timestamps, epoch seconds). Int32: the rest.
+const D_CALL = 0; // call index, NaN: none
+const D_FIRST_SEC = 1;
+const D_LAST_SEC = 2;
+const D_CLOCK_RATE = 3;
+const D_JITTER = 4;
+const D_MAX_DELTA = 5;
+const D_MAX_JITTER = 6;
+// RFC 3550 A.1 state, in extended (cycle-including) sequence numbers.
+const D_BASE_EXT = 7;
+const D_MAX_EXT = 8;
+/** Expected counts of sequence runs before a restart (A.1 resync after a big jump). */
+const D_PRIOR_EXPECTED = 9;
+/**
+ * Extended timestamps are counted from the first packet's (0): only their differences are
+ * used. The reference of the arrival gap (last packet whose timestamp did not go back), the
+ * jitter reference (last in-order packet with a clock rate that is not an event), the last.
+ */
+const D_REF_EXT_TS = 10;
+const D_JITTER_REF_EXT_TS = 11;
+const D_LAST_EXT_TS = 12;
+/** Arrivals of those references, ms after the first packet (the very double computed then). */
+const D_REF_MS = 13;
+const D_JITTER_REF_MS = 14;
+const DOUBLES = 15;
+
+const N_ID = 0;
+/** The SSRC as a signed 32-bit value (read back unsigned). */
+const N_SSRC = 1;
+const N_SRC_PORT = 2;
+const N_DST_PORT = 3;
+const N_PAYLOAD_TYPE = 4;
+const N_FIRST_NSEC = 5;
+const N_LAST_NSEC = 6;
+/** Frame numbers and counters read back unsigned (>>> 0). */
+const N_FIRST_FRAME = 7;
+const N_LAST_FRAME = 8;
+const N_PACKETS = 9;
+const N_OUT_OF_ORDER = 10;
+const N_DUPLICATES = 11;
+/** Payload types seen, first three packed 8 bits each as pt + 1 (0 = none); more in `rare`. */
+const N_PACKED_PTS = 12;
+const N_BAD_SEQ = 13;
+/** Bit i of word k set: sequence maxExt - (30k + i) was received (30k + i < SEQ_WINDOW). */
+const N_W0 = 14;
+const N_W1 = 15;
+const N_W2 = 16;
+const N_W3 = 17;
+const N_FLAGS = 18;
+/** The last RTP timestamp as a signed 32-bit value. */
+const N_LAST_TS32 = 19;
+const INTS = 20;
+
+/** Rows per block of a shared stream table: blocks are allocated whole, growth copies nothing. */
+export const STREAM_ROWS_PER_BLOCK = 1024;
+const BLOCK_SHIFT = 10; // log2(STREAM_ROWS_PER_BLOCK)
+
+/** Rows of stream numbers (`index` -1: a block of its own, for a stream outside any table). */
+class StreamBlock {
+  readonly d: Float64Array;
+  readonly n: Int32Array;
+  constructor(
+    rows: number,
+    readonly index: number,
+  ) {
+    this.d = new Float64Array(rows * DOUBLES);
+    this.n = new Int32Array(rows * INTS);
+  }
+}
+
+/**
+ * The streams of a registry: their numbers live here, ~200 bytes a row with no boxed doubles,
+ * instead of ~40 fields of an object each. A stream leaving the table (its call forgotten)
+ * keeps a copy of its figures in a block of its own, so a view holding it still reads them,
+ * and its row is reused.
+ */
+export class RtpStreamTable {
+  private readonly blocks: StreamBlock[] = [];
+  private rowsUsed = 0;
+  private readonly freeRows: number[] = [];
+
+  create(id: number, key: StreamKey, ts: PacketTime, frame: number): RtpStreamStats {
+    const row = this.freeRows.pop() ?? this.rowsUsed++;
+    const bi = row >>> BLOCK_SHIFT;
+    let b = this.blocks[bi];
+    if (b === undefined) {
+      b = new StreamBlock(STREAM_ROWS_PER_BLOCK, bi);
+      this.blocks.push(b);
+    }
+    return new RtpStreamStats(id, key, ts, frame, b, row & (STREAM_ROWS_PER_BLOCK - 1));
+  }
+
+  /** The stream is no longer kept: it takes its figures along, its row is free. */
+  release(s: RtpStreamStats): void {
+    const row = s.detach();
+    if (row >= 0) this.freeRows.push(row);
+  }
+}
 
 /** What few streams have (a 4th payload type, RTCP reports, telephone events): one field for all. */
 interface RareStreamParts {
@@ -84,135 +186,143 @@ function label(ip: string, port: number): string {
 const NO_REPORTS: readonly RtcpReportSummary[] = Object.freeze([]);
 
 /**
- * Memory: a long capture holds ~100k of these, so a stream is one object of small numbers.
- * Whatever is rare (telephone events, RTCP reports, a 4th payload type) is allocated on first
- * use; whatever a view reads seldom (`src`, `dst`, `firstTs`, `lastTs`, `payloadTypes`) is
- * built on read. The A.1 duplicate window is four 30-bit fields (small integers stored in
- * place, no typed array and its buffer); booleans share one field; arrival times are kept as
- * the integer (seconds, nanoseconds) they are computed from, not as boxed doubles.
+ * One stream: a handle on its row of a RtpStreamTable (or of a block of its own when made
+ * alone), with the few strings and rare parts a row cannot hold. Whatever a view reads seldom
+ * (`src`, `dst`, `firstTs`, `lastTs`, `payloadTypes`) is built on read. The object stays the
+ * same for the stream's whole life (views compare streams by identity).
  */
 export class RtpStreamStats implements RtpStreamSummary {
-  callIndex?: number;
-  /** The SSRC as a signed 32-bit value: a small integer, where values ≥ 2^31 would be heap numbers. */
-  private readonly ssrc32: number;
+  private b: StreamBlock;
+  private k: number;
   readonly srcIp: string;
-  readonly srcPort: number;
   readonly dstIp: string;
-  readonly dstPort: number;
-  payloadType = -1;
   codec = '';
-  clockRate = 0;
-  private readonly firstSec: number;
-  private readonly firstNsec: number;
-  /** Seconds since firstSec (a small integer, where the epoch seconds would need a heap number). */
-  private lastSecDelta = 0;
-  private lastNsec: number;
-  firstFrame: number;
-  lastFrame: number;
-  packets = 0;
-  outOfOrder = 0;
-  duplicates = 0;
-  maxDeltaMs = 0;
-  jitterMs = 0;
-  maxJitterMs = 0;
-
-  /** Payload types seen, first three packed 8 bits each as pt + 1 (0 = none); more in `morePayloadTypes`. */
-  private packedPayloadTypes = 0;
   private rare: RareStreamParts | undefined = undefined;
+  /** The next older stream of the same call (the registry's chain; a call keeps no array). */
+  olderInCall: RtpStreamStats | undefined = undefined;
 
-  // RFC 3550 A.1 state, in extended (cycle-including) sequence numbers.
-  private baseExt = 0;
-  private maxExt = 0;
-  private badSeq = -1;
-  /** Expected counts of sequence runs before a restart (A.1 resync after a big jump). */
-  private priorExpected = 0;
-  /** Bit i of w<k> set: sequence maxExt - (30k + i) was received (30k + i < SEQ_WINDOW). */
-  private w0 = 0;
-  private w1 = 0;
-  private w2 = 0;
-  private w3 = 0;
-  /** F_* bits. */
-  private flags = 0;
-
-  // Timing state (ms relative to the first packet, so doubles keep sub-µs precision).
-  /**
-   * Arrival of the last packet whose timestamp did not go back (the arrival-gap reference), as
-   * seconds since firstSec and nanoseconds: `arrivalMs` of these gives the very same double.
-   */
-  private refSecDelta = 0;
-  private refNsec = 0;
-  /** Extended timestamp of that packet (tells a timestamp that went back). */
-  private refExtTs = 0;
-  /** The jitter reference: last in-order packet with a clock rate that is not an event. */
-  private jitterRefExtTs = 0;
-  private jitterRefSecDelta = 0;
-  private jitterRefNsec = 0;
-  /** The last RTP timestamp as a signed 32-bit value (a small integer field, never a boxed double). */
-  private lastTs32 = 0;
-  /**
-   * Extended timestamps are counted from the first packet's (0): only their differences are
-   * used, and relative values stay small integers where absolute ones (up to 2^32) would be
-   * boxed doubles in every stream.
-   */
-  private lastExtTs = 0;
-
-  constructor(
-    readonly id: number,
-    key: StreamKey,
-    ts: PacketTime,
-    frame: number,
-  ) {
-    this.ssrc32 = key.ssrc | 0;
+  constructor(id: number, key: StreamKey, ts: PacketTime, frame: number, block: StreamBlock = new StreamBlock(1, -1), slot = 0) {
+    this.b = block;
+    this.k = slot;
     this.srcIp = key.srcIp;
-    this.srcPort = key.srcPort;
     this.dstIp = key.dstIp;
-    this.dstPort = key.dstPort;
-    if (key.ipVersion === 6) this.flags = F_IPV6;
-    this.firstSec = ts.tsSec;
-    this.firstNsec = ts.tsNsec;
-    this.lastNsec = ts.tsNsec;
-    this.firstFrame = frame;
-    this.lastFrame = frame;
+    const d = block.d;
+    const n = block.n;
+    const dr = slot * DOUBLES;
+    const nr = slot * INTS;
+    d.fill(0, dr, dr + DOUBLES);
+    n.fill(0, nr, nr + INTS);
+    d[dr + D_CALL] = NaN;
+    d[dr + D_FIRST_SEC] = ts.tsSec;
+    d[dr + D_LAST_SEC] = ts.tsSec;
+    n[nr + N_ID] = id;
+    n[nr + N_SSRC] = key.ssrc | 0;
+    n[nr + N_SRC_PORT] = key.srcPort;
+    n[nr + N_DST_PORT] = key.dstPort;
+    n[nr + N_PAYLOAD_TYPE] = -1;
+    n[nr + N_FIRST_NSEC] = ts.tsNsec;
+    n[nr + N_LAST_NSEC] = ts.tsNsec;
+    n[nr + N_FIRST_FRAME] = frame;
+    n[nr + N_LAST_FRAME] = frame;
+    n[nr + N_BAD_SEQ] = -1;
+    if (key.ipVersion === 6) n[nr + N_FLAGS] = F_IPV6;
   }
 
+  /** Moves the figures to a block of their own; returns the table row given up (-1: none). */
+  detach(): number {
+    const b = this.b;
+    if (b.index < 0) return -1;
+    const own = new StreamBlock(1, -1);
+    own.d.set(b.d.subarray(this.k * DOUBLES, (this.k + 1) * DOUBLES));
+    own.n.set(b.n.subarray(this.k * INTS, (this.k + 1) * INTS));
+    const row = b.index * STREAM_ROWS_PER_BLOCK + this.k;
+    this.b = own;
+    this.k = 0;
+    return row;
+  }
+
+  private dbl(col: number): number {
+    return this.b.d[this.k * DOUBLES + col]!;
+  }
+  private int(col: number): number {
+    return this.b.n[this.k * INTS + col]!;
+  }
+  private setInt(col: number, v: number): void {
+    this.b.n[this.k * INTS + col] = v;
+  }
+
+  get id(): number {
+    return this.int(N_ID);
+  }
+  /** Call this stream was matched to (by SDP c=/m=), undefined when unmatched. */
+  get callIndex(): number | undefined {
+    const v = this.dbl(D_CALL);
+    return v === v ? v : undefined;
+  }
+  set callIndex(v: number | undefined) {
+    this.b.d[this.k * DOUBLES + D_CALL] = v ?? NaN;
+  }
   get ssrc(): number {
-    return this.ssrc32 >>> 0;
+    return this.int(N_SSRC) >>> 0;
+  }
+  get srcPort(): number {
+    return this.int(N_SRC_PORT);
+  }
+  get dstPort(): number {
+    return this.int(N_DST_PORT);
+  }
+  get payloadType(): number {
+    return this.int(N_PAYLOAD_TYPE);
+  }
+  get clockRate(): number {
+    return this.dbl(D_CLOCK_RATE);
+  }
+  get firstFrame(): number {
+    return this.int(N_FIRST_FRAME) >>> 0;
+  }
+  get lastFrame(): number {
+    return this.int(N_LAST_FRAME) >>> 0;
+  }
+  get packets(): number {
+    return this.int(N_PACKETS) >>> 0;
+  }
+  get outOfOrder(): number {
+    return this.int(N_OUT_OF_ORDER) >>> 0;
+  }
+  get duplicates(): number {
+    return this.int(N_DUPLICATES) >>> 0;
+  }
+  get maxDeltaMs(): number {
+    return this.dbl(D_MAX_DELTA);
+  }
+  get jitterMs(): number {
+    return this.dbl(D_JITTER);
+  }
+  get maxJitterMs(): number {
+    return this.dbl(D_MAX_JITTER);
+  }
+  private get flags(): number {
+    return this.int(N_FLAGS);
+  }
+  private set flags(v: number) {
+    this.setInt(N_FLAGS, v);
   }
   get srtp(): boolean | undefined {
-    return (this.flags & F_SRTP_SET) === 0 ? undefined : (this.flags & F_SRTP) !== 0;
+    const flags = this.flags;
+    return (flags & F_SRTP_SET) === 0 ? undefined : (flags & F_SRTP) !== 0;
   }
   set srtp(v: boolean | undefined) {
     this.flags = (this.flags & ~(F_SRTP_SET | F_SRTP)) | (v === undefined ? 0 : v ? F_SRTP_SET | F_SRTP : F_SRTP_SET);
   }
   get matchedBy(): 'dst' | 'src' | undefined {
-    return (this.flags & F_MATCHED_BY_DST) !== 0 ? 'dst' : (this.flags & F_MATCHED_BY_SRC) !== 0 ? 'src' : undefined;
+    const flags = this.flags;
+    return (flags & F_MATCHED_BY_DST) !== 0 ? 'dst' : (flags & F_MATCHED_BY_SRC) !== 0 ? 'src' : undefined;
   }
   set matchedBy(v: 'dst' | 'src' | undefined) {
     this.flags = (this.flags & ~(F_MATCHED_BY_DST | F_MATCHED_BY_SRC)) | (v === 'dst' ? F_MATCHED_BY_DST : v === 'src' ? F_MATCHED_BY_SRC : 0);
   }
   get ipVersion(): 4 | 6 {
     return (this.flags & F_IPV6) !== 0 ? 6 : 4;
-  }
-  private get hasJitterRef(): boolean {
-    return (this.flags & F_HAS_JITTER_REF) !== 0;
-  }
-  private get prevWasComfortNoise(): boolean {
-    return (this.flags & F_PREV_WAS_COMFORT_NOISE) !== 0;
-  }
-  private set prevWasComfortNoise(v: boolean) {
-    this.flags = v ? this.flags | F_PREV_WAS_COMFORT_NOISE : this.flags & ~F_PREV_WAS_COMFORT_NOISE;
-  }
-  /** The codec so far came from an event or comfort-noise packet: the first audio packet replaces it. */
-  private get provisionalCodec(): boolean {
-    return (this.flags & F_PROVISIONAL_CODEC) !== 0;
-  }
-  private set provisionalCodec(v: boolean) {
-    this.flags = v ? this.flags | F_PROVISIONAL_CODEC : this.flags & ~F_PROVISIONAL_CODEC;
-  }
-
-  /** Arrival in ms relative to the first packet (the one formula every arrival time goes through). */
-  private arrivalMs(secDelta: number, tsNsec: number): number {
-    return secDelta * 1000 + (tsNsec - this.firstNsec) / 1e6;
   }
 
   /** `ip:port` (IPv6 in brackets), built on read. */
@@ -226,15 +336,15 @@ export class RtpStreamStats implements RtpStreamSummary {
 
   /** Built on read: the hot path only stores numbers. */
   get firstTs(): PacketTime {
-    return { tsSec: this.firstSec, tsNsec: this.firstNsec };
+    return { tsSec: this.dbl(D_FIRST_SEC), tsNsec: this.int(N_FIRST_NSEC) };
   }
 
   get lastTs(): PacketTime {
-    return { tsSec: this.firstSec + this.lastSecDelta, tsNsec: this.lastNsec };
+    return { tsSec: this.dbl(D_LAST_SEC), tsNsec: this.int(N_LAST_NSEC) };
   }
 
   get expected(): number {
-    return this.packets === 0 ? 0 : this.priorExpected + (this.maxExt - this.baseExt + 1);
+    return this.packets === 0 ? 0 : this.dbl(D_PRIOR_EXPECTED) + (this.dbl(D_MAX_EXT) - this.dbl(D_BASE_EXT) + 1);
   }
 
   get lost(): number {
@@ -256,7 +366,7 @@ export class RtpStreamStats implements RtpStreamSummary {
   /** Every payload type seen, in first-seen order (a new array per read). */
   get payloadTypes(): number[] {
     const out: number[] = [];
-    for (let packed = this.packedPayloadTypes; packed !== 0; packed >>>= 8) out.push((packed & 0xff) - 1);
+    for (let packed = this.int(N_PACKED_PTS); packed !== 0; packed >>>= 8) out.push((packed & 0xff) - 1);
     const more = this.rare?.morePayloadTypes;
     if (more) out.push(...more);
     return out;
@@ -264,67 +374,75 @@ export class RtpStreamStats implements RtpStreamSummary {
 
   /** Same 5-tuple and SSRC. */
   matches(ssrc: number, srcIp: string, srcPort: number, dstIp: string, dstPort: number): boolean {
-    return this.ssrc32 === (ssrc | 0) && this.srcPort === srcPort && this.dstPort === dstPort && this.srcIp === srcIp && this.dstIp === dstIp;
+    const n = this.b.n;
+    const nr = this.k * INTS;
+    return n[nr + N_SSRC] === (ssrc | 0) && n[nr + N_SRC_PORT] === srcPort && n[nr + N_DST_PORT] === dstPort && this.srcIp === srcIp && this.dstIp === dstIp;
   }
 
   /** One RTP packet of this stream, in capture order. `payload` is the whole UDP payload. */
   add(h: RtpHeader, payload: Buffer, tsSec: number, tsNsec: number, frame: number, fmt: PacketFormat): void {
-    const secDelta = tsSec - this.firstSec;
-    const arrivalMs = this.arrivalMs(secDelta, tsNsec);
-    this.lastSecDelta = secDelta;
-    this.lastNsec = tsNsec;
-    this.lastFrame = frame;
-    if (h.payloadType !== this.payloadType || this.provisionalCodec) this.notePayloadType(h.payloadType, fmt);
+    const d = this.b.d;
+    const n = this.b.n;
+    const dr = this.k * DOUBLES;
+    const nr = this.k * INTS;
+    // Arrival in ms relative to the first packet (the one formula every arrival time goes through).
+    const arrivalMs = (tsSec - d[dr + D_FIRST_SEC]!) * 1000 + (tsNsec - n[nr + N_FIRST_NSEC]!) / 1e6;
+    d[dr + D_LAST_SEC] = tsSec;
+    n[nr + N_LAST_NSEC] = tsNsec;
+    n[nr + N_LAST_FRAME] = frame;
+    if (h.payloadType !== n[nr + N_PAYLOAD_TYPE] || (n[nr + N_FLAGS]! & F_PROVISIONAL_CODEC) !== 0) this.notePayloadType(h.payloadType, fmt);
     if (fmt.isEvent) ((this.rare ??= {}).telephoneEvents ??= new TelephoneEventCounter()).push(payload, h.payloadOffset, h.payloadLength, h.timestamp);
+    const measured = fmt.clockRate > 0 && !fmt.isEvent;
 
-    if (this.packets === 0) {
-      this.packets = 1;
-      this.baseExt = this.maxExt = h.sequence;
-      this.w0 = 1; // markSeen(0)
-      this.lastTs32 = h.timestamp | 0;
-      this.lastExtTs = this.refExtTs = 0;
-      this.refSecDelta = secDelta;
-      this.refNsec = tsNsec;
-      this.setJitterRef(fmt, 0, secDelta, tsNsec);
-      this.prevWasComfortNoise = fmt.isComfortNoise;
+    if (n[nr + N_PACKETS] === 0) {
+      n[nr + N_PACKETS] = 1;
+      d[dr + D_BASE_EXT] = d[dr + D_MAX_EXT] = h.sequence;
+      n[nr + N_W0] = 1; // markSeen(0)
+      n[nr + N_LAST_TS32] = h.timestamp | 0;
+      d[dr + D_LAST_EXT_TS] = d[dr + D_REF_EXT_TS] = 0;
+      d[dr + D_REF_MS] = arrivalMs;
+      if (measured) this.setJitterRef(d, dr, n, nr, 0, arrivalMs);
+      n[nr + N_FLAGS] = fmt.isComfortNoise ? n[nr + N_FLAGS]! | F_PREV_WAS_COMFORT_NOISE : n[nr + N_FLAGS]! & ~F_PREV_WAS_COMFORT_NOISE;
       return;
     }
-    this.packets++;
-    this.sequence(h.sequence);
+    n[nr + N_PACKETS]!++;
+    this.sequence(d, dr, n, nr, h.sequence);
 
     // Extended timestamp: nearest to the previous packet's (32-bit wrap, RFC 3550 §5.1).
-    const extTs = this.lastExtTs + ((h.timestamp - this.lastTs32) | 0);
-    this.lastTs32 = h.timestamp | 0;
-    this.lastExtTs = extTs;
-    const inTimeOrder = extTs >= this.refExtTs;
-    const deltaMs = arrivalMs - this.arrivalMs(this.refSecDelta, this.refNsec);
-    const measured = fmt.clockRate > 0 && !fmt.isEvent;
-    if (measured && this.hasJitterRef && extTs >= this.jitterRefExtTs) {
+    const extTs = d[dr + D_LAST_EXT_TS]! + ((h.timestamp - n[nr + N_LAST_TS32]!) | 0);
+    n[nr + N_LAST_TS32] = h.timestamp | 0;
+    d[dr + D_LAST_EXT_TS] = extTs;
+    const inTimeOrder = extTs >= d[dr + D_REF_EXT_TS]!;
+    const deltaMs = arrivalMs - d[dr + D_REF_MS]!;
+    const flags = n[nr + N_FLAGS]!;
+    const hasJitterRef = (flags & F_HAS_JITTER_REF) !== 0;
+    const jitterRefExtTs = d[dr + D_JITTER_REF_EXT_TS]!;
+    let jitterMs = d[dr + D_JITTER]!;
+    if (measured && hasJitterRef && extTs >= jitterRefExtTs) {
       // A.8: D = (Rj - Ri) - (Sj - Si), in ms.
-      const nominalMs = ((extTs - this.jitterRefExtTs) * 1000) / fmt.clockRate;
-      const d = Math.abs(arrivalMs - this.arrivalMs(this.jitterRefSecDelta, this.jitterRefNsec) - nominalMs);
-      this.jitterMs += (d - this.jitterMs) / 16;
+      const nominalMs = ((extTs - jitterRefExtTs) * 1000) / fmt.clockRate;
+      const diff = Math.abs(arrivalMs - d[dr + D_JITTER_REF_MS]! - nominalMs);
+      jitterMs += (diff - jitterMs) / 16;
+      d[dr + D_JITTER] = jitterMs;
     }
-    const regular = !h.marker && !fmt.isComfortNoise && !this.prevWasComfortNoise && inTimeOrder;
+    const regular = !h.marker && !fmt.isComfortNoise && (flags & F_PREV_WAS_COMFORT_NOISE) === 0 && inTimeOrder;
     if (regular) {
-      if (deltaMs > this.maxDeltaMs) this.maxDeltaMs = deltaMs;
-      if (measured && this.jitterMs > this.maxJitterMs) this.maxJitterMs = this.jitterMs;
+      if (deltaMs > d[dr + D_MAX_DELTA]!) d[dr + D_MAX_DELTA] = deltaMs;
+      if (measured && jitterMs > d[dr + D_MAX_JITTER]!) d[dr + D_MAX_JITTER] = jitterMs;
     }
     if (inTimeOrder) {
-      this.refExtTs = extTs;
-      this.refSecDelta = secDelta;
-      this.refNsec = tsNsec;
+      d[dr + D_REF_EXT_TS] = extTs;
+      d[dr + D_REF_MS] = arrivalMs;
     }
-    if (!this.hasJitterRef || extTs >= this.jitterRefExtTs) this.setJitterRef(fmt, extTs, secDelta, tsNsec);
-    this.prevWasComfortNoise = fmt.isComfortNoise;
+    if (measured && (!hasJitterRef || extTs >= jitterRefExtTs)) this.setJitterRef(d, dr, n, nr, extTs, arrivalMs);
+    n[nr + N_FLAGS] = fmt.isComfortNoise ? n[nr + N_FLAGS]! | F_PREV_WAS_COMFORT_NOISE : n[nr + N_FLAGS]! & ~F_PREV_WAS_COMFORT_NOISE;
   }
 
-  private setJitterRef(fmt: PacketFormat, extTs: number, secDelta: number, tsNsec: number): void {
-    if (fmt.clockRate <= 0 || fmt.isEvent) return;
-    this.jitterRefExtTs = extTs;
-    this.jitterRefSecDelta = secDelta;
-    this.jitterRefNsec = tsNsec;
-    this.flags |= F_HAS_JITTER_REF;
+  /** The jitter reference: last in-order packet with a clock rate that is not an event. */
+  private setJitterRef(d: Float64Array, dr: number, n: Int32Array, nr: number, extTs: number, arrivalMs: number): void {
+    d[dr + D_JITTER_REF_EXT_TS] = extTs;
+    d[dr + D_JITTER_REF_MS] = arrivalMs;
+    n[nr + N_FLAGS]! |= F_HAS_JITTER_REF;
   }
 
   /** An RTCP report block about this stream's SSRC. */
@@ -338,22 +456,24 @@ export class RtpStreamStats implements RtpStreamSummary {
   private notePayloadType(pt: number, fmt: PacketFormat): void {
     this.listPayloadType(pt);
     // The stream's codec is its first media payload; events and comfort noise only until one comes.
-    const provisional = this.payloadType < 0 || this.provisionalCodec;
-    if (provisional && (this.payloadType < 0 || (!fmt.isEvent && !fmt.isComfortNoise))) {
-      this.payloadType = pt;
+    const flags = this.flags;
+    const payloadType = this.payloadType;
+    const provisional = payloadType < 0 || (flags & F_PROVISIONAL_CODEC) !== 0;
+    if (provisional && (payloadType < 0 || (!fmt.isEvent && !fmt.isComfortNoise))) {
+      this.setInt(N_PAYLOAD_TYPE, pt);
       this.codec = fmt.codec;
-      this.clockRate = fmt.clockRate;
-      this.provisionalCodec = fmt.isEvent || fmt.isComfortNoise;
+      this.b.d[this.k * DOUBLES + D_CLOCK_RATE] = fmt.clockRate;
+      this.flags = fmt.isEvent || fmt.isComfortNoise ? flags | F_PROVISIONAL_CODEC : flags & ~F_PROVISIONAL_CODEC;
     }
   }
 
   /** Appends pt to the first-seen list unless there (at most MAX_PAYLOAD_TYPES_PER_STREAM). */
   private listPayloadType(pt: number): void {
-    let packed = this.packedPayloadTypes;
-    let n = 0;
-    for (; packed !== 0; packed >>>= 8, n++) if ((packed & 0xff) === pt + 1) return;
-    if (n < 3) {
-      this.packedPayloadTypes |= (pt + 1) << (8 * n);
+    let packed = this.int(N_PACKED_PTS);
+    let count = 0;
+    for (; packed !== 0; packed >>>= 8, count++) if ((packed & 0xff) === pt + 1) return;
+    if (count < 3) {
+      this.setInt(N_PACKED_PTS, this.int(N_PACKED_PTS) | ((pt + 1) << (8 * count)));
       return;
     }
     const more = ((this.rare ??= {}).morePayloadTypes ??= []);
@@ -361,99 +481,82 @@ export class RtpStreamStats implements RtpStreamSummary {
   }
 
   /** RFC 3550 A.1 update_seq without probation, with duplicates told apart from late packets. */
-  private sequence(seq: number): void {
-    const delta = ((seq - (this.maxExt & 0xffff)) << 16) >> 16; // signed 16-bit distance from the highest
+  private sequence(d: Float64Array, dr: number, n: Int32Array, nr: number, seq: number): void {
+    const maxExt = d[dr + D_MAX_EXT]!;
+    const delta = ((seq - (maxExt & 0xffff)) << 16) >> 16; // signed 16-bit distance from the highest
     if (delta > 0 && delta < MAX_DROPOUT) {
-      this.advance(delta);
-      this.badSeq = -1;
+      advance(d, dr, n, nr, delta);
+      n[nr + N_BAD_SEQ] = -1;
       return;
     }
     if (delta <= 0 && delta >= -MAX_MISORDER) {
-      if (this.wasSeen(-delta)) this.duplicates++;
+      if (wasSeen(n, nr, -delta)) n[nr + N_DUPLICATES]!++;
       else {
-        this.outOfOrder++;
-        this.markSeen(-delta);
+        n[nr + N_OUT_OF_ORDER]!++;
+        markSeen(n, nr, -delta);
       }
       return;
     }
     // A big jump: the source restarted (or a stray packet). A.1 resyncs when the next packet
     // follows this one; the previous run's expected count is kept so `lost` stays meaningful.
-    if (seq === this.badSeq) {
-      this.priorExpected += this.maxExt - this.baseExt + 1;
-      this.maxExt = this.maxExt + 0x20000 + delta; // a fresh extended space, only differences matter
-      this.baseExt = this.maxExt - 1;
-      this.w0 = 3; // markSeen(0) and markSeen(1)
-      this.w1 = this.w2 = this.w3 = 0;
-      this.badSeq = -1;
+    if (seq === n[nr + N_BAD_SEQ]) {
+      d[dr + D_PRIOR_EXPECTED] = d[dr + D_PRIOR_EXPECTED]! + (maxExt - d[dr + D_BASE_EXT]! + 1);
+      const next = maxExt + 0x20000 + delta; // a fresh extended space, only differences matter
+      d[dr + D_MAX_EXT] = next;
+      d[dr + D_BASE_EXT] = next - 1;
+      n[nr + N_W0] = 3; // markSeen(0) and markSeen(1)
+      n[nr + N_W1] = n[nr + N_W2] = n[nr + N_W3] = 0;
+      n[nr + N_BAD_SEQ] = -1;
       // the stray that set badSeq was counted out of order; it now belongs to the new run
-      if (this.outOfOrder > 0) this.outOfOrder--;
+      if (n[nr + N_OUT_OF_ORDER] !== 0) n[nr + N_OUT_OF_ORDER]!--;
       return;
     }
-    this.badSeq = (seq + 1) & 0xffff;
-    this.outOfOrder++;
+    n[nr + N_BAD_SEQ] = (seq + 1) & 0xffff;
+    n[nr + N_OUT_OF_ORDER]!++;
   }
+}
 
-  /** maxExt moves `by` forward: every bit moves `by` places towards older sequence numbers. */
-  private advance(by: number): void {
-    this.maxExt += by;
-    if (by >= SEQ_WINDOW) {
-      this.w0 = 1;
-      this.w1 = this.w2 = this.w3 = 0;
-      return;
-    }
-    let words = Math.floor(by / WORD_BITS);
-    const b = by - words * WORD_BITS;
-    for (; words > 0; words--) {
-      this.w3 = this.w2;
-      this.w2 = this.w1;
-      this.w1 = this.w0;
-      this.w0 = 0;
-    }
-    if (b !== 0) {
-      const c = WORD_BITS - b;
-      this.w3 = ((this.w3 << b) | (this.w2 >>> c)) & WORD_MASK;
-      this.w2 = ((this.w2 << b) | (this.w1 >>> c)) & WORD_MASK;
-      this.w1 = ((this.w1 << b) | (this.w0 >>> c)) & WORD_MASK;
-      this.w0 = (this.w0 << b) & WORD_MASK;
-    }
-    this.w0 |= 1; // markSeen(0)
+/** maxExt moves `by` forward: every bit moves `by` places towards older sequence numbers. */
+function advance(d: Float64Array, dr: number, n: Int32Array, nr: number, by: number): void {
+  d[dr + D_MAX_EXT] = d[dr + D_MAX_EXT]! + by;
+  if (by >= SEQ_WINDOW) {
+    n[nr + N_W0] = 1;
+    n[nr + N_W1] = n[nr + N_W2] = n[nr + N_W3] = 0;
+    return;
   }
+  let w0 = n[nr + N_W0]!;
+  let w1 = n[nr + N_W1]!;
+  let w2 = n[nr + N_W2]!;
+  let w3 = n[nr + N_W3]!;
+  let words = Math.floor(by / WORD_BITS);
+  const b = by - words * WORD_BITS;
+  for (; words > 0; words--) {
+    w3 = w2;
+    w2 = w1;
+    w1 = w0;
+    w0 = 0;
+  }
+  if (b !== 0) {
+    const c = WORD_BITS - b;
+    w3 = ((w3 << b) | (w2 >>> c)) & WORD_MASK;
+    w2 = ((w2 << b) | (w1 >>> c)) & WORD_MASK;
+    w1 = ((w1 << b) | (w0 >>> c)) & WORD_MASK;
+    w0 = (w0 << b) & WORD_MASK;
+  }
+  n[nr + N_W0] = w0 | 1; // markSeen(0)
+  n[nr + N_W1] = w1;
+  n[nr + N_W2] = w2;
+  n[nr + N_W3] = w3;
+}
 
-  private markSeen(back: number): void {
-    if (back >= SEQ_WINDOW) return;
-    const k = Math.floor(back / WORD_BITS);
-    const bit = 1 << (back - k * WORD_BITS);
-    switch (k) {
-      case 0:
-        this.w0 |= bit;
-        break;
-      case 1:
-        this.w1 |= bit;
-        break;
-      case 2:
-        this.w2 |= bit;
-        break;
-      default:
-        this.w3 |= bit;
-    }
-  }
+function markSeen(n: Int32Array, nr: number, back: number): void {
+  if (back >= SEQ_WINDOW) return;
+  const k = Math.floor(back / WORD_BITS);
+  n[nr + N_W0 + k]! |= 1 << (back - k * WORD_BITS);
+}
 
-  private wasSeen(back: number): boolean {
-    if (back >= SEQ_WINDOW) return false;
-    const k = Math.floor(back / WORD_BITS);
-    return (this.word(k) & (1 << (back - k * WORD_BITS))) !== 0;
-  }
-
-  private word(k: number): number {
-    switch (k) {
-      case 0:
-        return this.w0;
-      case 1:
-        return this.w1;
-      case 2:
-        return this.w2;
-      default:
-        return this.w3;
-    }
-  }
+function wasSeen(n: Int32Array, nr: number, back: number): boolean {
+  if (back >= SEQ_WINDOW) return false;
+  const k = Math.floor(back / WORD_BITS);
+  return (n[nr + N_W0 + k]! & (1 << (back - k * WORD_BITS))) !== 0;
 }

@@ -163,30 +163,39 @@ const N_HOLD = 16;
 const N_OFFER_HOLD = 32;
 const N_ANSWER_HOLD = 64;
 const N_EARLY_HOLD = 128;
+/** The offer's method (index in METHODS; METHOD_OTHER: kept by the tracker), 2 bits. */
+const N_METHOD_SHIFT = 8;
+const N_METHOD = 3 << N_METHOD_SHIFT;
+const METHODS: readonly string[] = ['INVITE', 'UPDATE', 'PRACK'];
+const METHOD_OTHER = 3;
+/** The rejecting status from this bit on (three digits, RFC 3261 §7.2; 0: not rejected). */
+const N_REJECT_SHIFT = 10;
+const N_BELOW_REJECT = (1 << N_REJECT_SHIFT) - 1;
 
-/** Methods an offer comes in, shared rather than one upper-cased copy per exchange. */
-function sharedMethod(method: string): string {
-  return method === 'INVITE' ? 'INVITE' : method === 'UPDATE' ? 'UPDATE' : method === 'PRACK' ? 'PRACK' : method;
+/** What exchanges share: how to read events again, and the rare offers in other methods. */
+interface TrackerShared {
+  readonly sources: EventSources | undefined;
+  /** Methods other than INVITE, UPDATE, PRACK by exchange (an offer in those is odd). */
+  readonly oddMethods: Map<NegotiationImpl, string>;
 }
 
 /**
- * One exchange. Memory: a loaded capture keeps ~1.5 per call for its whole life, so the flags
- * and the state share one small integer and the events are message seqs (see EventRef).
+ * One exchange. Memory: a loaded capture keeps ~1.8 per call for its whole life, so the flags,
+ * the state, the method and the reject status share one small integer, the events are message
+ * seqs (see EventRef) and a call's exchanges are a chain (no array per call).
  */
 class NegotiationImpl implements Negotiation {
   private bits: number;
   private readonly offerRef: EventRef;
   private answerRef: EventRef | undefined = undefined;
   private earlyAnswerRef: EventRef | undefined = undefined;
-  /** The dialog of the latest answer (-1: none yet). */
-  answerDialog = -1;
-  /** 0: not rejected. */
-  private rejectStatus = 0;
+  /** The call's next exchange (offer seen later). */
+  next: NegotiationImpl | undefined = undefined;
 
   constructor(
     readonly callIndex: number,
     public dialogIndex: number,
-    readonly method: string,
+    method: string,
     readonly cseqNumber: number,
     /**
      * Offers in requests: the correlator's transaction index (a response belongs to its
@@ -198,10 +207,22 @@ class NegotiationImpl implements Negotiation {
     offerHold: boolean,
     renegotiation: boolean,
     lateOffer: boolean,
-    private readonly sources: EventSources | undefined,
+    private readonly shared: TrackerShared,
   ) {
     this.offerRef = offer;
-    this.bits = (offerHold ? N_OFFER_HOLD | N_HOLD : 0) | (renegotiation ? N_RENEGOTIATION : 0) | (lateOffer ? N_LATE_OFFER : 0);
+    let methodIndex = METHODS.indexOf(method);
+    if (methodIndex < 0) {
+      methodIndex = METHOD_OTHER;
+      shared.oddMethods.set(this, method);
+    }
+    this.bits =
+      (offerHold ? N_OFFER_HOLD | N_HOLD : 0) | (renegotiation ? N_RENEGOTIATION : 0) | (lateOffer ? N_LATE_OFFER : 0) | (methodIndex << N_METHOD_SHIFT);
+  }
+
+  /** Method of the transaction that carried the offer: INVITE, UPDATE, PRACK. */
+  get method(): string {
+    const i = (this.bits & N_METHOD) >> N_METHOD_SHIFT;
+    return i === METHOD_OTHER ? (this.shared.oddMethods.get(this) ?? '') : METHODS[i]!;
   }
 
   /** Another fork's exchange of the same offer, not answered yet. */
@@ -216,13 +237,13 @@ class NegotiationImpl implements Negotiation {
       this.offerHold,
       this.renegotiation,
       this.lateOffer,
-      this.sources,
+      this.shared,
     );
   }
 
   private eventOf(ref: EventRef | undefined, holdBit: number): SdpEvent | undefined {
     if (typeof ref !== 'number') return ref;
-    return new SeqSdpEvent(ref, (this.bits & holdBit) !== 0, this.sources!);
+    return new SeqSdpEvent(ref, (this.bits & holdBit) !== 0, this.shared.sources!);
   }
 
   get offer(): SdpEvent {
@@ -233,6 +254,10 @@ class NegotiationImpl implements Negotiation {
   }
   get earlyAnswer(): SdpEvent | undefined {
     return this.eventOf(this.earlyAnswerRef, N_EARLY_HOLD);
+  }
+  /** The dialog of the latest answer (-1: none yet): setAnswer makes it the exchange's dialog. */
+  get answerDialog(): number {
+    return this.answerRef === undefined ? -1 : this.dialogIndex;
   }
   get hasAnswer(): boolean {
     return this.answerRef !== undefined;
@@ -256,12 +281,12 @@ class NegotiationImpl implements Negotiation {
     return (this.bits & N_HOLD) !== 0;
   }
   get rejectCode(): number | undefined {
-    return this.rejectStatus === 0 ? undefined : this.rejectStatus;
+    const status = this.bits >>> N_REJECT_SHIFT;
+    return status === 0 ? undefined : status;
   }
 
   reject(status: number): void {
-    this.bits = (this.bits & ~N_STATE) | ST_REJECTED;
-    this.rejectStatus = status;
+    this.bits = (this.bits & N_BELOW_REJECT & ~N_STATE) | ST_REJECTED | (status << N_REJECT_SHIFT);
   }
 
   /** The (final) answer; the answer so far becomes the early one when `keepEarly`. */
@@ -276,24 +301,25 @@ class NegotiationImpl implements Negotiation {
     // Either side's SDP puts the media on hold.
     bits = (bits & N_OFFER_HOLD) !== 0 || hold ? bits | N_HOLD : bits & ~N_HOLD;
     this.bits = (bits & ~N_STATE) | ST_ANSWERED;
-    this.answerDialog = dialogIndex;
     this.dialogIndex = dialogIndex;
   }
 }
 
 /**
- * Memory: one exact-size array of exchanges per call with SDP (replaced by a one-longer copy
- * when an exchange is added), in a slot by call index. The lookups by transaction and by CSeq
- * scan that array (a call has one to a few exchanges) instead of keeping two Maps per call.
+ * Memory: per call with SDP, its first exchange in a slot by call index, the others chained
+ * (`next`). The lookups by transaction and by CSeq walk that chain (a call has one to a few
+ * exchanges) instead of keeping two Maps per call.
  */
 /** What an event shows if its message can no longer be read (the capture file changed). */
 const EMPTY_SESSION: SdpSession = Object.freeze({ sessionName: '', address: '', media: [], hold: false, label: '' });
 
 export class OfferAnswerTracker {
-  private readonly calls = new CallSlots<NegotiationImpl[]>();
+  /** First exchange of each call. */
+  private readonly calls = new CallSlots<NegotiationImpl>();
   private static readonly NONE: readonly Negotiation[] = [];
 
   private readonly sources: EventSources | undefined;
+  private readonly shared: TrackerShared;
 
   /**
    * `sessionOfSeq`: parses a message's SDP again by seq (the correlator re-reads the capture);
@@ -305,6 +331,7 @@ export class OfferAnswerTracker {
     entryOfSeq?: (seq: number) => MessageEntry | undefined,
   ) {
     this.sources = sessionOfSeq !== undefined && entryOfSeq !== undefined ? { sessionOfSeq, entryOfSeq } : undefined;
+    this.shared = { sources: this.sources, oddMethods: new Map() };
   }
 
   /** What an exchange keeps of an event: its seq when events are read by seq, else the event. */
@@ -312,13 +339,19 @@ export class OfferAnswerTracker {
     return this.sources !== undefined ? entry.seq : new SdpEventImpl(entry, sdp, this.sessionOfSeq);
   }
 
-  /** Exchanges of one call in the order their offers were seen. */
+  /** Exchanges of one call in the order their offers were seen (a new array per read, same exchanges). */
   negotiationsOfCall(callIndex: number): readonly Negotiation[] {
-    return this.calls.get(callIndex) ?? OfferAnswerTracker.NONE;
+    const first = this.calls.get(callIndex);
+    if (first === undefined) return OfferAnswerTracker.NONE;
+    const out: Negotiation[] = [];
+    for (let n: NegotiationImpl | undefined = first; n !== undefined; n = n.next) out.push(n);
+    return out;
   }
 
   /** Drops a call's exchanges (a live capture forgetting its oldest calls). */
   forgetCall(callIndex: number): void {
+    const oddMethods = this.shared.oddMethods;
+    if (oddMethods.size > 0) for (let n = this.calls.get(callIndex); n !== undefined; n = n.next) oddMethods.delete(n);
     this.calls.delete(callIndex);
   }
 
@@ -331,7 +364,7 @@ export class OfferAnswerTracker {
     const m = entry.message;
     if (m.isRequest) {
       if (!sdp) return undefined;
-      const list = this.callList(entry.callIndex);
+      const list = this.calls.get(entry.callIndex);
       const method = (m.method ?? m.cseqMethod).toUpperCase();
       if (method === 'ACK') return this.answerLateOffer(lateOffersOf(list, m.cseqNumber), entry, sdp);
       if (method === 'PRACK') {
@@ -341,15 +374,12 @@ export class OfferAnswerTracker {
       return this.open(list, entry, sdp, method, false);
     }
     const status = m.statusCode ?? 0;
-    let list = this.calls.get(entry.callIndex);
-    if (!list) {
-      if (!sdp || status >= 300 || status < 101 || !isInvite(m.cseqMethod)) return undefined;
-      list = this.callList(entry.callIndex);
-    }
+    const list = this.calls.get(entry.callIndex);
+    // (a call without exchanges reads as an empty chain: only an INVITE's 1xx/2xx SDP opens one)
     if (status >= 300) {
       // RFC 3261 §14.1 / RFC 3311 §5.2: a failed transaction leaves the session as it was.
       let last: NegotiationImpl | undefined;
-      for (const n of list) {
+      for (let n = list; n !== undefined; n = n.next) {
         if (n.lateOffer || n.transactionIndex !== entry.transactionIndex || n.state !== 'offered') continue;
         n.reject(status);
         last = n;
@@ -362,47 +392,41 @@ export class OfferAnswerTracker {
     if (!isInvite(m.cseqMethod)) return undefined;
     // Late offer: the INVITE had no SDP. A later response of the same dialog repeats it (RFC 6337 §3.1).
     // (same dialog and same hop: a proxy relaying the 200 makes a second, separate exchange)
-    for (const n of list) {
+    for (let n = list; n !== undefined; n = n.next) {
       if (n.lateOffer && n.cseqNumber === m.cseqNumber && n.dialogIndex === entry.dialogIndex && n.offer.src === entry.src && n.offer.dst === entry.dst) return undefined;
     }
     return this.open(list, entry, sdp, 'INVITE', true);
   }
 
-  private callList(callIndex: number): NegotiationImpl[] {
-    let list = this.calls.get(callIndex);
-    if (!list) {
-      list = [];
-      this.calls.set(callIndex, list);
+  /** Appends n to the call's chain that starts at `first`. */
+  private append(first: NegotiationImpl | undefined, n: NegotiationImpl): void {
+    if (first === undefined) {
+      this.calls.set(n.callIndex, n);
+      return;
     }
-    return list;
+    let last = first;
+    while (last.next !== undefined) last = last.next;
+    last.next = n;
   }
 
-  /** Stores `list` + n as the call's list (callers return right after: `list` is stale then). */
-  private append(list: readonly NegotiationImpl[], n: NegotiationImpl): void {
-    const next = new Array<NegotiationImpl>(list.length + 1);
-    for (let i = 0; i < list.length; i++) next[i] = list[i]!;
-    next[list.length] = n;
-    this.calls.set(n.callIndex, next);
-  }
-
-  private open(list: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, method: string, lateOffer: boolean): NegotiationImpl {
+  private open(list: NegotiationImpl | undefined, entry: MessageEntry, sdp: SdpSession, method: string, lateOffer: boolean): NegotiationImpl {
     const n = new NegotiationImpl(
       entry.callIndex,
       entry.dialogIndex,
-      sharedMethod(method),
+      method,
       entry.message.cseqNumber,
       entry.transactionIndex,
       this.eventRef(entry, sdp),
       sdp.hold,
       anyAnswered(list),
       lateOffer,
-      this.sources,
+      this.shared,
     );
     this.append(list, n);
     return n;
   }
 
-  private answerRequestOffer(list: NegotiationImpl[], pending: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, status: number): NegotiationImpl {
+  private answerRequestOffer(list: NegotiationImpl | undefined, pending: NegotiationImpl[], entry: MessageEntry, sdp: SdpSession, status: number): NegotiationImpl {
     const sameDialog = pending.find((n) => n.answerDialog === entry.dialogIndex);
     if (sameDialog) {
       // A 2xx after an 18x answer: the final answer wins, the first is kept as the early one.
@@ -444,30 +468,30 @@ function isInvite(method: string): boolean {
 }
 
 /** A call has had an answered exchange (an answer is never taken back, so this is "ever answered"). */
-function anyAnswered(list: readonly NegotiationImpl[]): boolean {
-  for (const n of list) if (n.state === 'answered') return true;
+function anyAnswered(first: NegotiationImpl | undefined): boolean {
+  for (let n = first; n !== undefined; n = n.next) if (n.state === 'answered') return true;
   return false;
 }
 
 /** Offers made in requests of this transaction, in the order they were made: one per answering fork. */
-function requestOffersOf(list: readonly NegotiationImpl[], transactionIndex: number): NegotiationImpl[] {
+function requestOffersOf(first: NegotiationImpl | undefined, transactionIndex: number): NegotiationImpl[] {
   const out: NegotiationImpl[] = [];
-  for (const n of list) if (!n.lateOffer && n.transactionIndex === transactionIndex) out.push(n);
+  for (let n = first; n !== undefined; n = n.next) if (!n.lateOffer && n.transactionIndex === transactionIndex) out.push(n);
   return out;
 }
 
 /** Late offers made in responses to the INVITE with this CSeq number, in order. */
-function lateOffersOf(list: readonly NegotiationImpl[], cseqNumber: number): NegotiationImpl[] {
+function lateOffersOf(first: NegotiationImpl | undefined, cseqNumber: number): NegotiationImpl[] {
   const out: NegotiationImpl[] = [];
-  for (const n of list) if (n.lateOffer && n.cseqNumber === cseqNumber) out.push(n);
+  for (let n = first; n !== undefined; n = n.next) if (n.lateOffer && n.cseqNumber === cseqNumber) out.push(n);
   return out;
 }
 
 /** Unanswered late offers, grouped by CSeq number in the order each number was first offered. */
-function unansweredLateOffers(list: readonly NegotiationImpl[]): NegotiationImpl[] {
+function unansweredLateOffers(first: NegotiationImpl | undefined): NegotiationImpl[] {
   const out: NegotiationImpl[] = [];
   const numbers: number[] = [];
-  for (const n of list) if (n.lateOffer && !numbers.includes(n.cseqNumber)) numbers.push(n.cseqNumber);
-  for (const cseq of numbers) for (const n of list) if (n.lateOffer && n.cseqNumber === cseq && n.state === 'offered') out.push(n);
+  for (let n = first; n !== undefined; n = n.next) if (n.lateOffer && !numbers.includes(n.cseqNumber)) numbers.push(n.cseqNumber);
+  for (const cseq of numbers) for (let n = first; n !== undefined; n = n.next) if (n.lateOffer && n.cseqNumber === cseq && n.state === 'offered') out.push(n);
   return out;
 }

@@ -174,3 +174,36 @@ export function matchesHeaderName(buf: Uint8Array, start: number, end: number, m
   if (end - start === 1 && m.compact >= 0) return lowerAsciiByte(buf[start]!) === m.compact;
   return bytesEqualIgnoreCase(buf, start, end, m.long);
 }
+
+/**
+ * Header-name filter bits: each header line of a message sets one of 64 bits, chosen from its
+ * name's length, first and last letter (case folded; compact forms count as their long name).
+ * A clear bit proves a header absent, so lookups of headers most messages lack (X-Call-ID,
+ * Reason, ...) skip the scan of the header block; a set bit may be another name (then scan).
+ */
+function nameBit(length: number, first: number, last: number): number {
+  return (length * 17 + first * 5 + last) & 63;
+}
+
+/** The bit of each compact letter's long name (RFC 3261 §7.3.3), by lower-case byte; -1: none. */
+const COMPACT_BITS = new Int8Array(256).fill(-1);
+for (const [letter, long] of Object.entries(COMPACT_HEADER_FORMS)) {
+  const l = long.toLowerCase();
+  COMPACT_BITS[letter.toLowerCase().charCodeAt(0)] = nameBit(l.length, l.charCodeAt(0), l.charCodeAt(l.length - 1));
+}
+
+/** Filter bit (0..63) of the header name buf[start..end) as written. */
+export function headerNameBit(buf: Uint8Array, start: number, end: number): number {
+  const first = lowerAsciiByte(buf[start]!);
+  if (end - start === 1) {
+    const b = COMPACT_BITS[first]!;
+    if (b >= 0) return b;
+  }
+  return nameBit(end - start, first, lowerAsciiByte(buf[end - 1]!));
+}
+
+/** Filter bit (0..63) of a headerNameKey() key (lower-case, compact forms expanded). */
+export function headerKeyBit(key: string): number {
+  if (key.length === 0) return 0;
+  return nameBit(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
+}

@@ -7,7 +7,7 @@
  * diagnostic on the message, and the message is always returned.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import { bytesEqualIgnoreCase, classifyHeaderName, compactLetterOf, EagerHeader, headerNameKey } from './header-names.js';
+import { bytesEqualIgnoreCase, classifyHeaderName, compactLetterOf, EagerHeader, headerKeyBit, headerNameBit, headerNameKey } from './header-names.js';
 import { findHeaderParam, type ByteRange } from './params.js';
 import { matchStartLine } from './start-line.js';
 import type { SipHeader, SipMessage, SipOrigin } from './types.js';
@@ -112,10 +112,13 @@ const IX_CONTENT_LENGTH = 16;
 const IX_FROM_TAG = 17;
 const IX_TO_TAG = 19;
 const IX_BRANCH = 21;
+const IX_NAME_BITS_LO = 23;
+const IX_NAME_BITS_HI = 24;
 /** Int32 slots a parse index takes. */
-export const SIP_INDEX_SLOTS = 23;
+export const SIP_INDEX_SLOTS = 25;
 const IXF_REQUEST = 1;
 const IXF_CONTENT_LENGTH = 2;
+const IXF_NAME_BITS = 4;
 
 /**
  * Writes the parse index of a message parseSipMessage made (offsets into its raw bytes), so
@@ -212,6 +215,13 @@ class ParsedSipMessage implements SipMessage {
   private cseqEnd = -1;
   /** A value the ranges cannot give back (folded, or several Call-IDs): no parse index. */
   private unindexable = false;
+  /**
+   * Header-name filter (header-names.ts headerNameBit): bit b of the 64 set when a header line's
+   * name maps to b. Valid only after a scan that saw every line as a well-formed `name:`.
+   */
+  private nameBitsLo = 0;
+  private nameBitsHi = 0;
+  private nameBitsValid = false;
 
   constructor(raw: Buffer, origin: SipOrigin) {
     this.frame = origin.frame;
@@ -254,6 +264,7 @@ class ParsedSipMessage implements SipMessage {
       pos = lf < 0 ? n : lf + 1;
     }
     this.headerStart = pos;
+    this.nameBitsValid = true;
     let sawBlankLine = false;
     let bodyStart = n;
     // the header in progress (its value may continue on folded lines)
@@ -287,7 +298,10 @@ class ParsedSipMessage implements SipMessage {
           valueEnd = lineEnd;
           folded = true;
           this.addDiagnostic('SIP_FOLDED_HEADER');
-        } else this.addDiagnostic('SIP_BAD_HEADER_LINE');
+        } else {
+          this.addDiagnostic('SIP_BAD_HEADER_LINE');
+          this.nameBitsValid = false;
+        }
         pos = next;
         continue;
       }
@@ -301,7 +315,11 @@ class ParsedSipMessage implements SipMessage {
       while (i < lineEnd && (raw[i] === SP || raw[i] === HT)) i++;
       if (i >= lineEnd || raw[i] !== COLON || nameEnd === pos) {
         this.addDiagnostic('SIP_BAD_HEADER_LINE');
+        this.nameBitsValid = false; // a lookup may still read such a line: scan for every name
       } else {
+        const bit = headerNameBit(raw, pos, nameEnd);
+        if (bit < 32) this.nameBitsLo |= 1 << bit;
+        else this.nameBitsHi |= 1 << (bit - 32);
         kind = classifyHeaderName(raw, pos, nameEnd);
         valueStart = i + 1;
         valueEnd = lineEnd;
@@ -486,7 +504,10 @@ class ParsedSipMessage implements SipMessage {
    */
   writeIndex(out: Int32Array, at: number): boolean {
     if (this.unindexable) return false;
-    out[at + IX_FLAGS] = (this.isRequest ? IXF_REQUEST : 0) | (this.contentLength !== undefined ? IXF_CONTENT_LENGTH : 0);
+    out[at + IX_FLAGS] =
+      (this.isRequest ? IXF_REQUEST : 0) | (this.contentLength !== undefined ? IXF_CONTENT_LENGTH : 0) | (this.nameBitsValid ? IXF_NAME_BITS : 0);
+    out[at + IX_NAME_BITS_LO] = this.nameBitsLo;
+    out[at + IX_NAME_BITS_HI] = this.nameBitsHi;
     out[at + IX_STATUS] = this.statusCode ?? -1;
     out[at + IX_START_LINE_END] = this.startLineEnd;
     out[at + IX_HEADER_START] = this.headerStart;
@@ -536,6 +557,16 @@ class ParsedSipMessage implements SipMessage {
     this.fromTagCache = rangeText(raw, ix, at + IX_FROM_TAG);
     this.toTagCache = rangeText(raw, ix, at + IX_TO_TAG);
     this.viaBranchCache = rangeText(raw, ix, at + IX_BRANCH);
+    this.nameBitsValid = (flags & IXF_NAME_BITS) !== 0;
+    this.nameBitsLo = ix[at + IX_NAME_BITS_LO]!;
+    this.nameBitsHi = ix[at + IX_NAME_BITS_HI]!;
+  }
+
+  /** False when no header line can have this key (headerNameKey form); true: maybe. */
+  private mayHave(key: string): boolean {
+    if (!this.nameBitsValid) return true;
+    const bit = headerKeyBit(key);
+    return bit < 32 ? (this.nameBitsLo & (1 << bit)) !== 0 : (this.nameBitsHi & (1 << (bit - 32))) !== 0;
   }
 
   headers(): readonly SipHeader[] {
@@ -550,6 +581,7 @@ class ParsedSipMessage implements SipMessage {
    */
   header(name: string): string | undefined {
     const key = headerNameKey(name);
+    if (!this.mayHave(key)) return undefined;
     if (this.headerCache === undefined) {
       // One header wanted: scan the names and decode only the matching value.
       const found = findHeaderValue(this.raw, this.headerStart, this.headerEnd, wantedName(key));
@@ -562,6 +594,7 @@ class ParsedSipMessage implements SipMessage {
 
   headerAll(name: string): string[] {
     const key = headerNameKey(name);
+    if (!this.mayHave(key)) return [];
     const hs = this.headerCache ?? decodeHeaders(this.raw, this.headerStart, this.headerEnd);
     const out: string[] = [];
     for (let i = 0; i < hs.length; i++) if (headerNameKey(hs[i]!.name) === key) out.push(hs[i]!.value);
