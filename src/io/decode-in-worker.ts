@@ -27,6 +27,8 @@ export interface DecodeWorkerData {
    * a postMessage from the loading thread cost ~1.6 ms each while its heap was large.
    */
   replayed: SharedArrayBuffer;
+  /** Run the decoding thread at a lower CPU priority (Linux: its own nice value). */
+  lowPriority: boolean;
 }
 
 export type FromDecodeWorker =
@@ -49,6 +51,11 @@ export interface WorkerDecodeOptions {
   now?(): number;
   /** The worker script (tests point at the built one); default: decode-worker.js beside this module. */
   workerUrl?: URL;
+  /**
+   * Decode at a lower CPU priority than this thread (a UI: keys, redraws and the terminal
+   * itself come first when the cores are busy; decoding takes what is left).
+   */
+  lowPriority?: boolean;
 }
 
 /** Batches the worker may decode ahead of the replay (each is about one read chunk). */
@@ -67,7 +74,7 @@ export function decodeCaptureFileInWorker(path: string, handlers: WorkerDecodeHa
   if (opts.signal?.aborted) return Promise.reject(new CaptureInputError('ABORTED', `${name}: reading aborted`, name));
   const replayed = new SharedArrayBuffer(4);
   const replayedCount = new Int32Array(replayed);
-  const data: DecodeWorkerData = { path, chunkSize: Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE)), maxInFlight: MAX_BATCHES_IN_FLIGHT, replayed };
+  const data: DecodeWorkerData = { path, chunkSize: Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE)), maxInFlight: MAX_BATCHES_IN_FLIGHT, replayed, lowPriority: opts.lowPriority === true };
   const worker = new Worker(url, { workerData: data });
   const reader = new EventBatchReader();
   const now = opts.now ?? (() => performance.now());
@@ -108,8 +115,10 @@ export function decodeCaptureFileInWorker(path: string, handlers: WorkerDecodeHa
       if (m === undefined) {
         if (crashed !== undefined) throw new CaptureInputError('EIO', `${name}: cannot decode: ${crashed.message.split('\n')[0]}`, name);
         if (exited) throw new CaptureInputError('EIO', `${name}: the decoding thread stopped unexpectedly`, name);
+        // Not a turn of the event loop: the wake-up runs inside the port's message dispatch,
+        // which goes on to the next message without letting timers or keys in. The slice
+        // goes on; only a setImmediate turn (below) starts a new one.
         await new Promise<void>((r) => (wake = r));
-        sliceStart = now();
         continue;
       }
       switch (m.type) {

@@ -4,6 +4,8 @@
  * (core/pipeline/event-batch.ts) to the loading thread, which correlates them. Started by
  * decode-in-worker.ts; see there for the protocol.
  */
+import { readlinkSync, statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventBatchWriter } from '../core/pipeline/event-batch.js';
 import { SipDecoder } from '../core/pipeline/sip-decoder.js';
@@ -12,6 +14,22 @@ import type { FromDecodeWorker, DecodeWorkerData } from './decode-in-worker.js';
 
 const port = parentPort!;
 const data = workerData as DecodeWorkerData;
+/** Nice value of a low-priority decoding thread (0 is normal, 19 the lowest). */
+const LOW_PRIORITY_NICE = 10;
+if (data.lowPriority) lowerThisThreadsPriority();
+
+/**
+ * Linux gives each thread its own nice value: setpriority() on the thread id (from
+ * /proc/thread-self) lowers this thread only. Elsewhere nothing happens.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, LOW_PRIORITY_NICE);
+  } catch {
+    // not Linux, or not allowed: decode at the normal priority
+  }
+}
 const writer = new EventBatchWriter();
 const linkTypes = new Set<number>();
 let newLinkTypes: number[] = [];
@@ -53,9 +71,24 @@ function post(bytesRead: number, totalBytes: number | undefined): void {
   port.postMessage(msg, batch ? [batch.ints.buffer as ArrayBuffer, batch.floats.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer] : []);
 }
 
+function fileSize(path: string): number | undefined {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined; // readCaptureFile reports why the file cannot be read
+  }
+}
+
+/** The first batch goes out after this many events, not at the end of the first chunk: first rows sooner. */
+const FIRST_BATCH_EVENTS = 200;
+
 const decoder = new SipDecoder(
   {
-    onMessage: (message, payloadAt) => writer.addMessage(message, payloadAt),
+    onMessage: (message, payloadAt) => {
+      writer.addMessage(message, payloadAt);
+      if (posted === 0 && writer.pending >= FIRST_BATCH_EVENTS) post(lastBytesRead, lastTotal);
+    },
     onOtherUdp: (segment) => writer.addUdp(segment),
   },
   // the batch copies each message's bytes: no copy of its own in the decoder
@@ -63,7 +96,8 @@ const decoder = new SipDecoder(
 );
 
 let lastBytesRead = 0;
-let lastTotal: number | undefined;
+/** The file's size from the start, so that an early batch already carries the progress total. */
+let lastTotal: number | undefined = fileSize(data.path);
 let result: ReadCaptureResult | undefined;
 let failure: FromDecodeWorker | undefined;
 try {

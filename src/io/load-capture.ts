@@ -32,6 +32,8 @@ export interface CaptureLoad {
   readonly mediaDiagnostics: DiagnosticCounter;
   /** Resolves when the whole file is read; rejects with the io layer's typed errors. */
   readonly done: Promise<DecodeFileResult>;
+  /** Where decoding runs (LoadOptions.decodeThread as resolved). */
+  readonly decodeThread: 'worker' | 'main';
 }
 
 export interface LoadOptions {
@@ -48,6 +50,8 @@ export interface LoadOptions {
    * =main in the environment forces 'main'. A URL: the worker script to use (tests).
    */
   decodeThread?: 'worker' | 'main' | URL;
+  /** A UI: the decoding thread yields the CPU to this one (DecodeWorker lowPriority). */
+  interactive?: boolean;
 }
 
 /** The worker script to decode `path` with, or undefined to decode on this thread. */
@@ -98,6 +102,7 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
           {
             workerUrl,
             onProgress,
+            ...(opts.interactive ? { lowPriority: true } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
             ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
             ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}),
@@ -127,5 +132,5 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
       opts.onProgress?.(progress);
     }
   })();
-  return { path, correlator, media, store, linkTypes, progress, mediaDiagnostics, done };
+  return { path, correlator, media, store, linkTypes, progress, mediaDiagnostics, done, decodeThread: workerUrl !== undefined ? 'worker' : 'main' };
 }

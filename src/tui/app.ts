@@ -6,7 +6,6 @@
  * of decoding, so a key waits about that long at most. The terminal is ALWAYS restored: on quit, on
  * SIGINT/SIGTERM/SIGHUP, on an uncaught exception, and when the load fails before any call.
  */
-import blessed from 'blessed';
 import { aliasMap, loadConfig, updateConfig, type LoadedConfig, type SiptraceConfig } from '../io/config.js';
 import { startLoad } from '../io/load-capture.js';
 import { preloadCharts, StatsCharts } from './charts.js';
@@ -89,7 +88,9 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
   const aliases = aliasMap(loaded.config);
   const abort = new AbortController();
   const related = loaded.config.relatedCallHeaders;
-  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, sliceMs: LOAD_SLICE_MS, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
+  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, sliceMs: LOAD_SLICE_MS, interactive: true, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
+  // handled below once the screen is up; an input error may come sooner than that
+  load.done.catch(() => undefined);
   const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false, calls: 0, messages: 0 };
   const lists = listQueries(load.store);
   lists.freeze(0);
@@ -106,6 +107,8 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
     configPath: loaded.path,
   });
 
+  // blessed is loaded after the load started: the decoding thread starts up meanwhile
+  const { default: blessed } = await import('blessed');
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, warnings: false, autoPadding: false, title: 'siptrace' });
   const charts = new StatsCharts(screen);
   // draw box-drawing characters as UTF-8, not through the VT100 alternate charset: copying the
@@ -282,5 +285,8 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
     });
     screen.on('resize', draw);
     draw();
+    // Waiting for the decoding thread's first batch is idle time: load the chart modules now
+    // (~50 ms of require) rather than later in the middle of the load, where a key would wait.
+    if (load.decodeThread === 'worker') setImmediate(preloadCharts);
   });
 }

@@ -4,7 +4,7 @@
  * calls JSON, the same decode counters, link types and errors as decoding on this thread.
  * The worker script is the built one (npm test builds dist/ before running vitest).
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,5 +126,45 @@ describe('decoding on a worker thread', () => {
       { workerUrl: WORKER, signal: ac.signal },
     );
     expect(await outcome(p)).toMatch(/^ABORTED: /);
+  });
+
+  it('with sliceMs, timers and input run between slices even while the worker keeps batches coming', async () => {
+    // many small batches and slow handlers: the worker stays ahead, so a batch is always queued
+    const file = path.join(CAPTURES_DIR, 'heplify-fax-t38-megaco.pcap');
+    let last = performance.now();
+    let longest = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 2);
+    const busy = (): void => {
+      const until = performance.now() + 0.05;
+      while (performance.now() < until);
+    };
+    let events = 0;
+    try {
+      await decodeCaptureFileInWorker(file, { onMessage: () => (events++, busy()), onOtherUdp: () => (events++, busy()) }, { workerUrl: WORKER, sliceMs: 5, chunkSize: 4096 });
+    } finally {
+      clearInterval(tick);
+    }
+    expect(events).toBeGreaterThan(2000);
+    // a slice is 5 ms (+ up to 63 events of 0.05 ms); allow a loaded test machine its scheduling noise
+    expect(longest).toBeLessThan(80);
+  });
+
+  it('a low-priority decoding thread runs at a higher nice value than this thread (Linux)', async () => {
+    const file = path.join(CAPTURES_DIR, 'heplify-fax-t38-megaco.pcap');
+    const nices = new Set<number>();
+    const niceOfThreads = (): void => {
+      for (const tid of readdirSync('/proc/self/task')) {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+        nices.add(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+      }
+    };
+    let n = 0;
+    await decodeCaptureFileInWorker(file, { onMessage: () => void (n++ === 50 && niceOfThreads()) }, { workerUrl: WORKER, lowPriority: true, chunkSize: 4096 });
+    expect(n).toBeGreaterThan(50);
+    expect(nices.has(10)).toBe(true);
   });
 });
