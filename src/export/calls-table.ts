@@ -104,8 +104,8 @@ export function* callsTableChunks(rows: Iterable<CallRow>, opts: CallsTableOptio
   const aliases = opts.aliases;
   const widths = cols.map((a) => lengthOf(a.title));
   const packed: string[] = [];
+  const cells = new Array<string>(cols.length);
   for (const r of rows) {
-    let joined = '';
     for (let c = 0; c < cols.length; c++) {
       const a = cols[c]!;
       const value = a.format(a.get(r));
@@ -114,9 +114,11 @@ export function* callsTableChunks(rows: Iterable<CallRow>, opts: CallsTableOptio
       const cell = opts.wide === true ? text : cut(text, a.width);
       const w = lengthOf(cell);
       if (w > widths[c]!) widths[c] = w;
-      joined = c === 0 ? cell : joined + CELL_SEPARATOR + cell;
+      cells[c] = cell;
     }
-    packed.push(joined);
+    // join() gives one flat string (~1 byte a character); `a + b` would keep a rope of every
+    // cell alive until the second pass (~1 KB a row)
+    packed.push(cells.join(CELL_SEPARATOR));
   }
   const line = (values: readonly string[]): string => {
     let s = '';
