@@ -4,7 +4,7 @@
  * transaction timeouts fire when a later packet (or `advanceTo`) shows 64*T1 has passed.
  */
 import type { SipMessage } from '../sip/types.js';
-import { CallImpl } from './call.js';
+import { CallImpl, type ScheduleTimeout } from './call.js';
 import { MessageTable, type PayloadReader } from './message-table.js';
 import { TRANSACTION_TIMEOUT_MS } from './retransmit.js';
 import { storedEntry } from './stored-message.js';
@@ -73,6 +73,9 @@ export class CallCorrelator {
     return this.seq;
   }
 
+  /** One function for every call (a closure per call cost ~100 bytes each). */
+  private readonly scheduleTimeout: ScheduleTimeout = (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t });
+
   /**
    * Adds one message, in capture order. Returns where it was placed (the entry holds `msg`
    * itself; what is kept is a table row). `payloadAt`: the capture offset of msg.raw when
@@ -82,7 +85,7 @@ export class CallCorrelator {
     this.seq++;
     let call = this.byCallId.get(msg.callId);
     if (call === undefined) {
-      call = new CallImpl(this.list.length + 1, msg.callId, msg, this.seq, this.txnContext, (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t }));
+      call = new CallImpl(this.list.length + 1, msg.callId, msg, this.seq, this.txnContext, this.scheduleTimeout);
       this.list.push(call);
       this.byCallId.set(msg.callId, call);
       this.resolvePendingRelated(call);
