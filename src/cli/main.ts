@@ -19,8 +19,12 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
   const args = argv.slice(2);
   const file = args[0];
   if (args.length === 1 && file !== undefined && file !== '-' && !file.startsWith('-') && !COMMANDS.has(file) && process.stdout.isTTY && process.stdin.isTTY) {
-    const [{ runTui }, { loadConfig }] = await Promise.all([import('../tui/app.js'), import('../io/config.js')]);
-    return (await runTui(file, { config: loadConfig() })) as ExitCode;
+    // the load (and its decoding thread) starts before the UI's modules load
+    const [{ loadConfig }, { startTuiLoad }] = await Promise.all([import('../io/config.js'), import('../tui/start-load.js')]);
+    const config = loadConfig();
+    const started = startTuiLoad(file, config.config);
+    const { runTui } = await import('../tui/app.js');
+    return (await runTui(file, { config, started })) as ExitCode;
   }
   const { runProgram } = await import('./program.js');
   return runProgram(argv);

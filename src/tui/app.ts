@@ -7,8 +7,8 @@
  * SIGINT/SIGTERM/SIGHUP, on an uncaught exception, and when the load fails before any call.
  */
 import { aliasMap, loadConfig, updateConfig, type LoadedConfig, type SiptraceConfig } from '../io/config.js';
-import { startLoad } from '../io/load-capture.js';
 import { preloadCharts, StatsCharts } from './charts.js';
+import { startTuiLoad, type TuiLoad } from './start-load.js';
 import { actionFor, INPUT_SCREENS, keyName, type KeyEvent } from './keymap.js';
 import { listQueries } from './list-query.js';
 import { RefreshPacer } from './refresh-pacer.js';
@@ -22,13 +22,9 @@ import { currentScreen, DEFAULT_COLUMNS, initialState, reduce, type ConfigReques
 
 export { RENDER_INTERVAL_MS } from './refresh-pacer.js';
 
-/** Read size while loading for the UI (the time slices below bound how long a key waits). */
-export const TUI_LOAD_CHUNK_SIZE = 1024 * 1024;
-/**
- * Longest decoding run between two turns of the event loop while the UI loads: a key is
- * answered within about this plus one redraw (the goal is 100 ms on a busy 2-core machine).
- */
-export const LOAD_SLICE_MS = 12;
+export { LOAD_SLICE_MS, TUI_LOAD_CHUNK_SIZE } from './start-load.js';
+/** A screen's charts follow its text by this much (a key that moves on meanwhile skips them). */
+export const CHARTS_DELAY_MS = 120;
 
 export const EXIT_SIGINT = 130;
 export const EXIT_SIGTERM = 143;
@@ -77,6 +73,8 @@ export function callsOfSave(req: SaveRequest, state: UiState, store: ScreenConte
 export interface TuiOptions {
   /** The config already read (the CLI reads it to map its errors); read here when absent. */
   readonly config?: LoadedConfig;
+  /** The load, when the caller started it already (startTuiLoad with the same config). */
+  readonly started?: TuiLoad;
 }
 
 /**
@@ -86,11 +84,7 @@ export interface TuiOptions {
 export async function runTui(path: string, options: TuiOptions = {}): Promise<number> {
   const loaded = options.config ?? loadConfig();
   const aliases = aliasMap(loaded.config);
-  const abort = new AbortController();
-  const related = loaded.config.relatedCallHeaders;
-  const load = startLoad(path, { signal: abort.signal, chunkSize: TUI_LOAD_CHUNK_SIZE, sliceMs: LOAD_SLICE_MS, interactive: true, ...(related !== undefined ? { relatedCallHeaders: related } : {}) });
-  // handled below once the screen is up; an input error may come sooner than that
-  load.done.catch(() => undefined);
+  const { load, abort } = options.started ?? startTuiLoad(path, loaded.config);
   const info: LoadInfo = { bytesRead: 0, totalBytes: undefined, done: false, calls: 0, messages: 0 };
   const lists = listQueries(load.store);
   lists.freeze(0);
@@ -160,6 +154,8 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
 
+    /** When the charts of a screen just opened are due (0: none waiting; see draw). */
+    let chartsDueAt = 0;
     const draw = (): void => {
       if (finished) return;
       try {
@@ -169,7 +165,23 @@ export async function runTui(path: string, options: TuiOptions = {}): Promise<nu
         env = r.env;
         if (r.flowScroll !== undefined && r.flowScroll !== state.flow.scroll) state = reduce(state, { type: 'flowScroll', scroll: r.flowScroll }, r.env);
         box.setContent(frameToTags(r.frame));
-        charts.show(r.charts);
+        const now = performance.now();
+        if (r.charts !== undefined && !charts.visible) {
+          // A screen with charts just opened: its text now (the key is answered at once), the
+          // charts a moment later (making them costs 10-25 ms, ~80 the first time), and not
+          // at all when the user moves on before that.
+          if (chartsDueAt === 0) {
+            chartsDueAt = now + CHARTS_DELAY_MS;
+            setTimeout(() => {
+              if (chartsDueAt !== 0) chartsDueAt = 1; // due now, whatever the clocks' rounding
+              draw();
+            }, CHARTS_DELAY_MS);
+          }
+        } else chartsDueAt = 0;
+        if (chartsDueAt === 0 || now >= chartsDueAt) {
+          chartsDueAt = 0;
+          charts.show(r.charts);
+        }
         screen.render();
         if (trace !== undefined) trace.note(`draw ${currentScreen(state)}: frame ${(t1 - t0).toFixed(1)} ms, blessed ${(performance.now() - t1).toFixed(1)} ms`);
       } catch (err) {

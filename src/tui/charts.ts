@@ -55,6 +55,11 @@ export class StatsCharts {
 
   constructor(private readonly screen: Widgets.Screen) {}
 
+  /** Charts are on the screen now. */
+  get visible(): boolean {
+    return this.widgets.length > 0;
+  }
+
   /** Shows the charts (recreated when the areas or the data changed); undefined hides them. */
   show(charts: { rects: ChartRects; data: ChartData } | undefined): void {
     if (charts === undefined) return this.hide();
