@@ -2,7 +2,7 @@
  * Every correlated message as one row of typed columns (DESIGN.md "The store": messages keep
  * their place in the capture, payloads are read again on demand instead of living in memory).
  *
- * A row is ~60 bytes whatever the message size; the bytes themselves stay in the capture file
+ * A row is 57 bytes whatever the message size; the bytes themselves stay in the capture file
  * and are re-read through a PayloadReader when a view asks for headers or the body. Messages
  * whose bytes are not verbatim in one capture record (TCP reassembled over several segments,
  * IP fragments, masked WebSocket, compressed HEP) or inputs that cannot be re-read (stdin,
@@ -26,8 +26,13 @@ const F_REQUEST = 1;
 const F_RETRANSMISSION = 2;
 const F_MALFORMED = 4;
 const F_TO_TAG = 8;
-const NO_CSEQ = -1;
-const NO_PAYLOAD_AT = 0xffffffff;
+// Narrow columns: a value that does not fit is kept in a map by seq, its cell holding WIDE.
+const WIDE32 = 0xffffffff;
+const WIDE16 = 0xffff;
+/** cseq cell: no CSeq number (absent or unparsable). */
+const NO_CSEQ = 0xfffffffe;
+/** payloadDelta cell: the bytes are kept in memory (not re-read). */
+const NO_PAYLOAD_AT = 0xfffe;
 
 /** Per-row placement decided by the correlator. */
 export interface RowPlacement {
@@ -40,19 +45,21 @@ export interface RowPlacement {
 
 class Block {
   readonly frame = new Uint32Array(ROWS_PER_BLOCK);
-  readonly tsSec = new Float64Array(ROWS_PER_BLOCK);
+  /** Epoch seconds (WIDE32: in the overflow map: before 1970, after 2106, or not whole). */
+  readonly tsSec = new Uint32Array(ROWS_PER_BLOCK);
   readonly tsNsec = new Uint32Array(ROWS_PER_BLOCK);
   /** Capture offset of the completing record's data (SipOrigin.fileOffset). */
   readonly recordOffset = new Float64Array(ROWS_PER_BLOCK);
   /** Message's first byte minus recordOffset; NO_PAYLOAD_AT when the bytes are kept in memory. */
-  readonly payloadDelta = new Uint32Array(ROWS_PER_BLOCK);
+  readonly payloadDelta = new Uint16Array(ROWS_PER_BLOCK);
   readonly payloadLength = new Uint32Array(ROWS_PER_BLOCK);
   readonly flow = new Uint32Array(ROWS_PER_BLOCK);
   readonly callIndex = new Uint32Array(ROWS_PER_BLOCK);
   readonly transactionIndex = new Uint32Array(ROWS_PER_BLOCK);
-  readonly dialogIndex = new Uint32Array(ROWS_PER_BLOCK);
-  /** CSeq number, NO_CSEQ when absent (RFC 3261 §8.1.1.5 limits it to 2^31 - 1). */
-  readonly cseq = new Float64Array(ROWS_PER_BLOCK);
+  /** Dialog index in its call (WIDE16 beyond: a call with 65,535+ dialogs). */
+  readonly dialogIndex = new Uint16Array(ROWS_PER_BLOCK);
+  /** CSeq number, NO_CSEQ when absent (RFC 3261 §8.1.1.5 limits it to 2^31 - 1; larger ones go wide). */
+  readonly cseq = new Uint32Array(ROWS_PER_BLOCK);
   /** Status code of a response, method id of a request. */
   readonly kind = new Uint16Array(ROWS_PER_BLOCK);
   readonly cseqMethod = new Uint16Array(ROWS_PER_BLOCK);
@@ -75,6 +82,11 @@ export class MessageTable {
   /** Rare extras by seq: every frame of a multi-frame message, non-empty diagnostics. */
   private readonly framesBySeq = new Map<number, readonly number[]>();
   private readonly diagnosticsBySeq = new Map<number, readonly Diagnostic[]>();
+  /** Values too wide for their column, by seq (rare: odd timestamps, huge CSeqs, jumbo records). */
+  private readonly wideTsSec = new Map<number, number>();
+  private readonly wideCseq = new Map<number, number>();
+  private readonly wideDelta = new Map<number, number>();
+  private readonly wideDialog = new Map<number, number>();
 
   constructor(
     /** Undefined: every message keeps a copy (stdin, gzip, tests). */
@@ -103,13 +115,22 @@ export class MessageTable {
     const i = r & (ROWS_PER_BLOCK - 1);
     this.rows++;
     b.frame[i] = msg.frame;
-    b.tsSec[i] = msg.tsSec;
+    if (Number.isInteger(msg.tsSec) && msg.tsSec >= 0 && msg.tsSec < WIDE32) b.tsSec[i] = msg.tsSec;
+    else {
+      b.tsSec[i] = WIDE32;
+      this.wideTsSec.set(seq, msg.tsSec);
+    }
     b.tsNsec[i] = msg.tsNsec;
     b.recordOffset[i] = msg.fileOffset;
     b.payloadLength[i] = msg.raw.length;
     const delta = payloadAt - msg.fileOffset;
-    if (payloadAt >= 0 && this.reader !== undefined && delta >= 0 && delta < NO_PAYLOAD_AT) b.payloadDelta[i] = delta;
-    else {
+    if (payloadAt >= 0 && this.reader !== undefined && delta >= 0 && delta < 2 ** 32) {
+      if (delta < NO_PAYLOAD_AT) b.payloadDelta[i] = delta;
+      else {
+        b.payloadDelta[i] = WIDE16;
+        this.wideDelta.set(seq, delta);
+      }
+    } else {
       b.payloadDelta[i] = NO_PAYLOAD_AT;
       // One owned copy: msg.raw may be a view into a reader chunk that is about to be reused.
       this.copies.set(seq, Buffer.from(msg.raw));
@@ -117,8 +138,18 @@ export class MessageTable {
     b.flow[i] = p.flow.id;
     b.callIndex[i] = p.callIndex;
     b.transactionIndex[i] = p.transactionIndex;
-    b.dialogIndex[i] = p.dialogIndex;
-    b.cseq[i] = Number.isFinite(msg.cseqNumber) ? msg.cseqNumber : NO_CSEQ;
+    if (p.dialogIndex < WIDE16) b.dialogIndex[i] = p.dialogIndex;
+    else {
+      b.dialogIndex[i] = WIDE16;
+      this.wideDialog.set(seq, p.dialogIndex);
+    }
+    const cseq = msg.cseqNumber;
+    if (!Number.isFinite(cseq)) b.cseq[i] = NO_CSEQ;
+    else if (Number.isInteger(cseq) && cseq >= 0 && cseq < NO_CSEQ) b.cseq[i] = cseq;
+    else {
+      b.cseq[i] = WIDE32;
+      this.wideCseq.set(seq, cseq);
+    }
     b.kind[i] = msg.isRequest ? this.methodId(msg.method ?? '') : (msg.statusCode ?? 0);
     b.cseqMethod[i] = this.methodId(msg.cseqMethod);
     b.flags[i] = (msg.isRequest ? F_REQUEST : 0) | (p.retransmission ? F_RETRANSMISSION : 0) | (msg.malformed ? F_MALFORMED : 0) | (msg.toTag ? F_TO_TAG : 0);
@@ -159,7 +190,8 @@ export class MessageTable {
     return this.block(seq).frame[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
   }
   tsSec(seq: number): number {
-    return this.block(seq).tsSec[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    const v = this.block(seq).tsSec[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE32 ? this.wideTsSec.get(seq)! : v;
   }
   tsNsec(seq: number): number {
     return this.block(seq).tsNsec[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
@@ -180,7 +212,8 @@ export class MessageTable {
     return this.block(seq).transactionIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
   }
   dialogIndex(seq: number): number {
-    return this.block(seq).dialogIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    const v = this.block(seq).dialogIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE16 ? this.wideDialog.get(seq)! : v;
   }
   isRequest(seq: number): boolean {
     return (this.block(seq).flags[(seq - 1) & (ROWS_PER_BLOCK - 1)]! & F_REQUEST) !== 0;
@@ -209,7 +242,7 @@ export class MessageTable {
   }
   cseqNumber(seq: number): number {
     const v = this.block(seq).cseq[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
-    return v === NO_CSEQ ? NaN : v;
+    return v === NO_CSEQ ? NaN : v === WIDE32 ? this.wideCseq.get(seq)! : v;
   }
   cseqMethod(seq: number): string {
     return this.methods[this.block(seq).cseqMethod[(seq - 1) & (ROWS_PER_BLOCK - 1)]!] ?? '';
@@ -234,7 +267,9 @@ export class MessageTable {
     const b = this.block(seq);
     const i = (seq - 1) & (ROWS_PER_BLOCK - 1);
     const len = b.payloadLength[i]!;
-    const got = this.reader?.read(b.recordOffset[i]! + b.payloadDelta[i]!, len);
+    const cell = b.payloadDelta[i]!;
+    const delta = cell === WIDE16 ? this.wideDelta.get(seq)! : cell;
+    const got = this.reader?.read(b.recordOffset[i]! + delta, len);
     return got !== undefined && got.length === len ? got : Buffer.alloc(0);
   }
 
