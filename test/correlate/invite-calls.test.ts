@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallCorrelator } from '../../src/core/correlate/correlator.js';
+import { DialogImpl } from '../../src/core/correlate/dialogs.js';
 import { A, B, Flow, P } from './flow.js';
 
 /** INVITE/100/180/200/ACK/BYE/200 with sub-millisecond times. */
@@ -67,6 +68,37 @@ describe('basic call', () => {
     expect(call.dialogs).toHaveLength(1);
     expect(call.dialogs[0]).toMatchObject({ fromTag: 'a1', toTag: 'b1', state: 'terminated', messageCount: 7 });
     expect(call.dialogs[0]!.transactionIndices).toEqual([1, 2, 3]);
+  });
+
+  it('a long dialog lists each of its thousands of transactions once, in order, resends included', () => {
+    const f = new Flow();
+    f.req('INVITE', 0).res(200, 10).req('ACK', 20, { cseq: 1, toTag: 'b1', branch: 'z9hG4bK-ack' });
+    const N = 6000;
+    for (let i = 0; i < N; i++) {
+      const cseq = i + 2;
+      const at = 100 + i * 10;
+      const o = { cseq, toTag: 'b1', branch: `z9hG4bK-info-${i}` };
+      f.req('INFO', at, o);
+      if (i % 3 === 0) f.req('INFO', at + 1, o); // a resend: the same transaction
+      f.res(200, at + 2, { ...o, cseqMethod: 'INFO' });
+      if (i % 5 === 0) f.res(200, at + 3, { ...o, cseqMethod: 'INFO' }); // a resent final
+    }
+    const d = f.call.dialogs[0]!;
+    expect(d.transactionIndices).toEqual(Array.from({ length: N + 2 }, (_, i) => i + 1));
+    expect(d.messageCount).toBe(3 + N * 2 + Math.ceil(N / 3) + Math.ceil(N / 5));
+  });
+
+  it('a dialog takes 200,000 transactions in linear time (copy-on-append would take minutes)', () => {
+    const d = new DialogImpl(1, 'a1', 'INVITE', 1, 'confirmed');
+    const N = 200_000;
+    for (let i = 1; i <= N; i++) {
+      d.touch(i);
+      d.touch(i); // its response
+      if (i % 7 === 0) d.touch(i - 3); // a late resend of an earlier transaction
+    }
+    expect(d.transactionIndices).toHaveLength(N);
+    expect(d.transactionIndices[N - 1]).toBe(N);
+    expect(d.messageCount).toBe(2 * N + Math.floor(N / 7));
   });
 
   it('bumps the version on every change', () => {

@@ -18,6 +18,8 @@ export class DialogImpl implements DialogRecord {
   messageCount = 0;
   /** Waiting for a To tag under its From tag (the newest such dialog per From tag). */
   pending = false;
+  /** The transactions of a long dialog, for membership tests (see touch). */
+  private txnSet: Set<number> | undefined = undefined;
 
   constructor(
     readonly index: number,
@@ -36,12 +38,26 @@ export class DialogImpl implements DialogRecord {
 
   /** Records that a transaction has messages in this dialog (forks share one transaction). */
   touch(txnIndex: number): void {
-    const t = this.transactionIndices;
-    // copy on append: exact size (a pushed array reserves 17 slots)
-    if (t.length === 0 || (t[t.length - 1] !== txnIndex && !t.includes(txnIndex))) this.transactionIndices = t.concat(txnIndex);
+    const t = this.transactionIndices as number[];
     this.messageCount++;
+    const n = t.length;
+    if (n > 0 && t[n - 1] === txnIndex) return;
+    if (n < DIALOG_TXNS_EXACT) {
+      // small lists: copy on append, exact size (a pushed array reserves 17 slots)
+      if (!t.includes(txnIndex)) this.transactionIndices = t.concat(txnIndex);
+      return;
+    }
+    // long dialogs (keep-alive re-INVITEs, INFO, hours-long calls): no copy, no scan per message
+    const seen = (this.txnSet ??= new Set(t));
+    if (!seen.has(txnIndex)) {
+      seen.add(txnIndex);
+      t.push(txnIndex);
+    }
   }
 }
+
+/** Transactions per dialog kept as exact-size arrays (copied on append); above, a growable one. */
+const DIALOG_TXNS_EXACT = 16;
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
