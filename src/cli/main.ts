@@ -19,10 +19,19 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
   const args = argv.slice(2);
   const file = args[0];
   if (args.length === 1 && file !== undefined && file !== '-' && !file.startsWith('-') && !COMMANDS.has(file) && process.stdout.isTTY && process.stdin.isTTY) {
-    // the load (and its decoding thread) starts before the UI's modules load
+    // The decoding thread starts first (two small modules), so that its start-up overlaps the
+    // loading of everything else; then the load that adopts it, then the UI's modules.
+    const [{ spawnDecodeWorker }, { TUI_LOAD_CHUNK_SIZE }] = await Promise.all([import('../io/decode-worker-spawn.js'), import('../tui/load-constants.js')]);
+    const decodeWorker = process.env.SIPTRACE_DECODE_THREAD === 'main' ? undefined : spawnDecodeWorker(file, { chunkSize: TUI_LOAD_CHUNK_SIZE, lowPriority: true });
     const [{ loadConfig }, { startTuiLoad }] = await Promise.all([import('../io/config.js'), import('../tui/start-load.js')]);
-    const config = loadConfig();
-    const started = startTuiLoad(file, config.config);
+    let config;
+    try {
+      config = loadConfig();
+    } catch (err) {
+      void decodeWorker?.worker.terminate();
+      throw err;
+    }
+    const started = startTuiLoad(file, config.config, decodeWorker);
     const { runTui } = await import('../tui/app.js');
     return (await runTui(file, { config, started })) as ExitCode;
   }

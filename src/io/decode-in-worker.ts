@@ -12,30 +12,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
-import { EventBatchReader, type EventBatch, type EventBatchHandlers } from '../core/pipeline/event-batch.js';
-import type { SipDecoderStats } from '../core/pipeline/sip-decoder.js';
+import { EventBatchReader, type EventBatchHandlers } from '../core/pipeline/event-batch.js';
 import type { DecodeFileResult } from './decode-file.js';
-import { CaptureInputError, DEFAULT_CHUNK_SIZE, type CaptureInputErrorCode, type ReadCaptureResult } from './file-source.js';
+import { spawnDecodeWorker, type DecodeWorkerHandle } from './decode-worker-spawn.js';
+import { CaptureInputError, DEFAULT_CHUNK_SIZE } from './file-source.js';
 
-export interface DecodeWorkerData {
-  path: string;
-  chunkSize: number;
-  maxInFlight: number;
-  /**
-   * One Int32: batches replayed so far. Credits go back through shared memory, not messages:
-   * a postMessage from the loading thread cost ~1.6 ms each while its heap was large.
-   */
-  replayed: SharedArrayBuffer;
-  /** Run the decoding thread at a lower CPU priority (Linux: its own nice value). */
-  lowPriority: boolean;
-}
-
-export type FromDecodeWorker =
-  | { type: 'batch'; batch: EventBatch | undefined; linkTypes: number[]; bytesRead: number; totalBytes: number | undefined }
-  | { type: 'progress'; bytesRead: number; totalBytes: number | undefined }
-  | { type: 'done'; read: ReadCaptureResult; stats: SipDecoderStats; diagnostics: Record<string, number> }
-  | { type: 'error'; code: CaptureInputErrorCode; message: string; path?: string };
+export type { DecodeWorkerData, FromDecodeWorker } from './decode-worker-spawn.js';
+export { defaultDecodeWorkerUrl, MAX_BATCHES_IN_FLIGHT } from './decode-worker-spawn.js';
 
 export interface WorkerDecodeHandlers extends EventBatchHandlers {
   /** Each link type the first time a record of it is read. */
@@ -56,49 +39,37 @@ export interface WorkerDecodeOptions {
    * itself come first when the cores are busy; decoding takes what is left).
    */
   lowPriority?: boolean;
-}
-
-/** Batches the worker may decode ahead of the replay (each is about one read chunk). */
-export const MAX_BATCHES_IN_FLIGHT = 4;
-
-/** The worker script beside this module, when it exists (it does once built; not under a TS test runner). */
-export function defaultDecodeWorkerUrl(): URL | undefined {
-  const url = new URL('./decode-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
+  /** A thread already started on this file (spawnDecodeWorker): adopted instead of a new one. */
+  spawned?: DecodeWorkerHandle;
 }
 
 export function decodeCaptureFileInWorker(path: string, handlers: WorkerDecodeHandlers, opts: WorkerDecodeOptions = {}): Promise<DecodeFileResult> {
-  const url = opts.workerUrl ?? defaultDecodeWorkerUrl();
-  if (url === undefined) return Promise.reject(new Error('decode worker script not found'));
   const name = path;
-  if (opts.signal?.aborted) return Promise.reject(new CaptureInputError('ABORTED', `${name}: reading aborted`, name));
-  const replayed = new SharedArrayBuffer(4);
-  const replayedCount = new Int32Array(replayed);
-  const data: DecodeWorkerData = { path, chunkSize: Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE)), maxInFlight: MAX_BATCHES_IN_FLIGHT, replayed, lowPriority: opts.lowPriority === true };
-  const worker = new Worker(url, { workerData: data });
+  if (opts.signal?.aborted) {
+    void opts.spawned?.worker.terminate();
+    return Promise.reject(new CaptureInputError('ABORTED', `${name}: reading aborted`, name));
+  }
+  const handle =
+    opts.spawned ??
+    spawnDecodeWorker(path, {
+      chunkSize: opts.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      ...(opts.lowPriority ? { lowPriority: true } : {}),
+      ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
+    });
+  if (handle === undefined) return Promise.reject(new Error('decode worker script not found'));
+  const { worker, queue } = handle;
+  const replayedCount = handle.replayed;
+  // adopted: the thread now keeps the process alive until the load ends
+  worker.ref();
   const reader = new EventBatchReader();
   const now = opts.now ?? (() => performance.now());
-  const queue: FromDecodeWorker[] = [];
   let wake: (() => void) | undefined;
-  let crashed: Error | undefined;
-  let exited = false;
   const poke = (): void => {
     const w = wake;
     wake = undefined;
     w?.();
   };
-  worker.on('message', (m: FromDecodeWorker) => {
-    queue.push(m);
-    poke();
-  });
-  worker.on('error', (err) => {
-    crashed = err;
-    poke();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    poke();
-  });
+  handle.onEvent = poke;
   const onAbort = (): void => poke();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -113,8 +84,8 @@ export function decodeCaptureFileInWorker(path: string, handlers: WorkerDecodeHa
       checkAbort();
       const m = queue.shift();
       if (m === undefined) {
-        if (crashed !== undefined) throw new CaptureInputError('EIO', `${name}: cannot decode: ${crashed.message.split('\n')[0]}`, name);
-        if (exited) throw new CaptureInputError('EIO', `${name}: the decoding thread stopped unexpectedly`, name);
+        if (handle.crashed !== undefined) throw new CaptureInputError('EIO', `${name}: cannot decode: ${handle.crashed.message.split('\n')[0]}`, name);
+        if (handle.exited) throw new CaptureInputError('EIO', `${name}: the decoding thread stopped unexpectedly`, name);
         // Not a turn of the event loop: the wake-up runs inside the port's message dispatch,
         // which goes on to the next message without letting timers or keys in. The slice
         // goes on; only a setImmediate turn (below) starts a new one.

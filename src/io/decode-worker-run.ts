@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EventBatchWriter } from '../core/pipeline/event-batch.js';
 import { SipDecoder } from '../core/pipeline/sip-decoder.js';
 import { CaptureInputError, readCaptureFile, type ReadCaptureResult } from './file-source.js';
-import type { FromDecodeWorker, DecodeWorkerData } from './decode-in-worker.js';
+import type { DecodeWorkerData, FromDecodeWorker } from './decode-worker-spawn.js';
 
 const port = parentPort!;
 const data = workerData as DecodeWorkerData;

@@ -1,12 +1,12 @@
 /**
- * Entry of the decoding thread (decode-in-worker.ts starts it). Lowers the thread's CPU priority
+ * Entry of the decoding thread (decode-worker-spawn.ts starts it). Lowers the thread's CPU priority
  * first when asked, before the decoder's modules load, so that even the thread's start-up
  * gives way to the UI thread; then runs decode-worker-run.ts.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
-import type { DecodeWorkerData } from './decode-in-worker.js';
+import type { DecodeWorkerData } from './decode-worker-spawn.js';
 
 /** Nice value of a low-priority decoding thread (0 is normal, 19 the lowest). */
 const LOW_PRIORITY_NICE = 10;

@@ -9,7 +9,8 @@ import { sdpOfMessage } from '../core/sdp/session.js';
 import { DiagnosticCounter } from '../core/diagnostics.js';
 import { CallStore } from '../core/store/call-store.js';
 import { decodeCaptureFile, type DecodeFileResult } from './decode-file.js';
-import { decodeCaptureFileInWorker, defaultDecodeWorkerUrl } from './decode-in-worker.js';
+import { decodeCaptureFileInWorker } from './decode-in-worker.js';
+import { defaultDecodeWorkerUrl, type DecodeWorkerHandle } from './decode-worker-spawn.js';
 import { FilePayloadReader } from './payload-reader.js';
 import type { TransportSegment } from '../core/net/segment.js';
 import type { SipMessage } from '../core/sip/types.js';
@@ -52,6 +53,8 @@ export interface LoadOptions {
   decodeThread?: 'worker' | 'main' | URL;
   /** A UI: the decoding thread yields the CPU to this one (DecodeWorker lowPriority). */
   interactive?: boolean;
+  /** A decoding thread already started on this file (spawnDecodeWorker), to adopt. */
+  decodeWorker?: DecodeWorkerHandle;
 }
 
 /** The worker script to decode `path` with, or undefined to decode on this thread. */
@@ -92,15 +95,17 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
     media.onSipMessage(correlator.add(m, payloadAt));
   };
   const onOtherUdp = (seg: TransportSegment): void => media.onUdp(seg);
-  const workerUrl = decodeWorkerFor(path, opts.decodeThread);
+  const spawned = opts.decodeWorker;
+  const workerUrl = spawned === undefined ? decodeWorkerFor(path, opts.decodeThread) : undefined;
   const done = (async () => {
     try {
-      if (workerUrl !== undefined) {
+      if (spawned !== undefined || workerUrl !== undefined) {
         return await decodeCaptureFileInWorker(
           path,
           { onMessage, onOtherUdp, onLinkType: (t) => linkTypes.add(t) },
           {
-            workerUrl,
+            ...(spawned !== undefined ? { spawned } : {}),
+            ...(workerUrl !== undefined ? { workerUrl } : {}),
             onProgress,
             ...(opts.interactive ? { lowPriority: true } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
@@ -132,5 +137,5 @@ export function startLoad(path: string, opts: LoadOptions = {}): CaptureLoad {
       opts.onProgress?.(progress);
     }
   })();
-  return { path, correlator, media, store, linkTypes, progress, mediaDiagnostics, done, decodeThread: workerUrl !== undefined ? 'worker' : 'main' };
+  return { path, correlator, media, store, linkTypes, progress, mediaDiagnostics, done, decodeThread: spawned !== undefined || workerUrl !== undefined ? 'worker' : 'main' };
 }

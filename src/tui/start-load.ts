@@ -3,15 +3,11 @@
  * modules load: the decoding thread then starts up while they do (time to first rows).
  */
 import type { SiptraceConfig } from '../io/config.js';
+import type { DecodeWorkerHandle } from '../io/decode-worker-spawn.js';
 import { startLoad, type CaptureLoad } from '../io/load-capture.js';
+import { LOAD_SLICE_MS, TUI_LOAD_CHUNK_SIZE } from './load-constants.js';
 
-/** Read size while loading for the UI (the time slices below bound how long a key waits). */
-export const TUI_LOAD_CHUNK_SIZE = 1024 * 1024;
-/**
- * Longest decoding run between two turns of the event loop while the UI loads: a key is
- * answered within about this plus one redraw (the goal is 100 ms on a busy 2-core machine).
- */
-export const LOAD_SLICE_MS = 12;
+export { LOAD_SLICE_MS, TUI_LOAD_CHUNK_SIZE } from './load-constants.js';
 
 /** A load for the UI, with what stops it. */
 export interface TuiLoad {
@@ -19,7 +15,8 @@ export interface TuiLoad {
   readonly abort: AbortController;
 }
 
-export function startTuiLoad(path: string, config: SiptraceConfig): TuiLoad {
+/** `decodeWorker`: the decoding thread, when the caller started it already (with TUI_LOAD_CHUNK_SIZE). */
+export function startTuiLoad(path: string, config: SiptraceConfig, decodeWorker?: DecodeWorkerHandle): TuiLoad {
   const abort = new AbortController();
   const related = config.relatedCallHeaders;
   const load = startLoad(path, {
@@ -27,6 +24,7 @@ export function startTuiLoad(path: string, config: SiptraceConfig): TuiLoad {
     chunkSize: TUI_LOAD_CHUNK_SIZE,
     sliceMs: LOAD_SLICE_MS,
     interactive: true,
+    ...(decodeWorker !== undefined ? { decodeWorker } : {}),
     ...(related !== undefined ? { relatedCallHeaders: related } : {}),
   });
   // the UI handles the outcome once its screen is up; an input error may come sooner than that

@@ -13,6 +13,7 @@ import type { TransportSegment } from '../../src/core/net/segment.js';
 import { callsJsonChunks } from '../../src/export/calls-json.js';
 import { decodeCaptureFile } from '../../src/io/decode-file.js';
 import { decodeCaptureFileInWorker } from '../../src/io/decode-in-worker.js';
+import { spawnDecodeWorker } from '../../src/io/decode-worker-spawn.js';
 import { CaptureInputError } from '../../src/io/file-source.js';
 import { startLoad, type CaptureLoad } from '../../src/io/load-capture.js';
 import { captureFiles, CAPTURES_DIR, REPO_ROOT } from '../conformance/shared-captures.js';
@@ -166,5 +167,20 @@ describe('decoding on a worker thread', () => {
     await decodeCaptureFileInWorker(file, { onMessage: () => void (n++ === 50 && niceOfThreads()) }, { workerUrl: WORKER, lowPriority: true, chunkSize: 4096 });
     expect(n).toBeGreaterThan(50);
     expect(nices.has(10)).toBe(true);
+  });
+
+  it('a thread started early (before the loader) is adopted with what it posted meanwhile', async () => {
+    const file = path.join(CAPTURES_DIR, 'heplify-fax-t38-megaco.pcap');
+    const direct: unknown[][] = [];
+    const directResult = await decodeCaptureFileInWorker(file, { onMessage: (m, at) => void direct.push([...fields(m), at]) }, { workerUrl: WORKER, chunkSize: 4096 });
+    const early = spawnDecodeWorker(file, { chunkSize: 4096, workerUrl: WORKER })!;
+    // let it run ahead: its first batches wait in the handle's queue
+    await new Promise((r) => setTimeout(r, 300));
+    expect(early.queue.length).toBeGreaterThan(0);
+    const adopted: unknown[][] = [];
+    const adoptedResult = await decodeCaptureFileInWorker(file, { onMessage: (m, at) => void adopted.push([...fields(m), at]) }, { spawned: early });
+    expect(adopted).toEqual(direct);
+    expect(adoptedResult).toEqual(directResult);
+    expect(direct.length).toBeGreaterThan(50);
   });
 });
