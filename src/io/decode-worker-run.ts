@@ -1,8 +1,8 @@
 /**
- * The decoding thread's work (decode-worker.ts starts it): reads a capture file and runs the SIP decoding pipeline (capture →
- * net → reassembly → framing → SIP parse), posting its output as event batches
- * (core/pipeline/event-batch.ts) to the loading thread, which correlates them. Started by
- * decode-in-worker.ts; see there for the protocol.
+ * The decoding thread's work (decode-worker.ts is its entry): reads a capture file and runs the
+ * SIP decoding pipeline (capture → net → reassembly → framing → SIP parse), posting its output
+ * as event batches (core/pipeline/event-batch.ts) to the loading thread, which correlates them.
+ * Started by decode-worker-spawn.ts; decode-in-worker.ts describes the protocol.
  */
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
