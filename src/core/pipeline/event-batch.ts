@@ -203,7 +203,7 @@ export class EventBatchReader {
       const bytes = buf.subarray(at, at + ints[b + I_BYTES_LENGTH]!);
       if (ints[b + I_KIND] === KIND_MESSAGE) {
         const origin: SipOrigin = {
-          frame: ints[b + I_FRAME]!,
+          frame: ints[b + I_FRAME]! >>> 0, // frames past 2^31 (a 100+ GB capture) come back unsigned
           tsSec: floats[f + F_SEC]!,
           tsNsec: ints[b + I_NSEC]!,
           transport: strings[ints[b + I_TRANSPORT]!]!,
@@ -220,7 +220,7 @@ export class EventBatchReader {
         handlers.onMessage(message, floats[f + F_PAYLOAD_AT]!);
       } else if (handlers.onOtherUdp !== undefined) {
         handlers.onOtherUdp({
-          frame: ints[b + I_FRAME]!,
+          frame: ints[b + I_FRAME]! >>> 0,
           tsSec: floats[f + F_SEC]!,
           tsNsec: ints[b + I_NSEC]!,
           ipVersion: ints[b + I_IP_VERSION] === 6 ? 6 : 4,
