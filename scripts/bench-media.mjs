@@ -15,41 +15,15 @@
 // 4. heap used after global.gc() with the last registry alive, then without it: the
 //    difference is what the registry alone retains (SDP sessions stay alive through the
 //    correlator's messages in both readings, so they are not counted here).
-import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { benchOptions, buildSources } from './bench-build.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-function parseArgs(argv) {
-  const o = { file: '/tmp/bench/medium.pcap', runs: 3, out: resolve(ROOT, 'dist'), build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--file') o.file = argv[++i];
-    else if (a === '--runs') o.runs = Number(argv[++i]);
-    else if (a === '--out') o.out = resolve(argv[++i]);
-    else if (a === '--no-build') o.build = false;
-    else if (a === '--snapshot') o.snapshot = argv[++i];
-    else {
-      console.error(`unknown argument ${a}`);
-      process.exit(2);
-    }
-  }
-  return o;
-}
-
-const opts = parseArgs(process.argv.slice(2));
+const opts = benchOptions(process.argv.slice(2), { runs: 3, valued: ['snapshot'] });
 if (typeof global.gc !== 'function') {
   console.error('run with node --expose-gc');
   process.exit(2);
 }
-if (opts.build) {
-  const args = ['tsc', '-p', 'tsconfig.build.json', '--outDir', opts.out];
-  const r = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) console.error(`warning: tsc exited ${r.status}; measuring whatever was emitted`);
-}
-const mod = (p) => import(pathToFileURL(resolve(opts.out, p)).href);
+const mod = buildSources(opts);
 const { decodeCaptureFile } = await mod('io/decode-file.js');
 const { CallCorrelator } = await mod('core/correlate/correlator.js');
 const { MediaRegistry } = await mod('core/correlate/media-registry.js');

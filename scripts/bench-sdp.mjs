@@ -9,39 +9,17 @@
 // copy of every SDP body (findSdpBody), checks both parsers give the same sessions, then times
 // --runs passes (default 5) of each over all bodies and prints µs per SDP (best and median).
 // "old" includes the body's toString('utf8'), as the old sdpOfMessage did.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { benchOptions, buildSources, ROOT } from './bench-build.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-function parseArgs(argv) {
-  const o = { file: '/tmp/bench/medium.pcap', runs: 5, out: resolve(ROOT, 'dist'), build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--file') o.file = argv[++i];
-    else if (a === '--runs') o.runs = Number(argv[++i]);
-    else if (a === '--out') o.out = resolve(argv[++i]);
-    else if (a === '--no-build') o.build = false;
-    else {
-      console.error(`unknown argument ${a}`);
-      process.exit(2);
-    }
-  }
-  return o;
-}
-
-const opts = parseArgs(process.argv.slice(2));
-if (opts.build) {
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', opts.out], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) console.error(`warning: tsc exited ${r.status}; measuring whatever was emitted`);
-}
-const mod = (p) => import(pathToFileURL(resolve(opts.out, p)).href);
+const opts = benchOptions(process.argv.slice(2), { runs: 5 });
+const mod = buildSources(opts);
 const { createCaptureReader } = await mod('core/capture/open-reader.js');
 const { SipDecoder } = await mod('core/pipeline/sip-decoder.js');
 const { findSdpBody } = await mod('core/sdp/body.js');

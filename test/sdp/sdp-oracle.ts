@@ -2,12 +2,13 @@
  * Test oracle: the sdp-transform based parseSdp siptrace used before sdp-reader.ts, kept
  * verbatim except for one fix. sdp-transform turns a numeric c= address (`c=IN IP4 5`) into a
  * number and the old code then threw a TypeError from normalizeConnectionAddress; the oracle
- * applies String() first (such an address is not an IP literal, so it normalises to '').
+ * applies String() first (such an address is not an IP literal, so it normalises to ''). The
+ * m= line's label (presentation, not parsing) comes from session.ts.
  */
 import { parse as parseSdpText } from 'sdp-transform';
 import type { DiagnosticSink } from '../../src/core/diagnostics.js';
 import { normalizeConnectionAddress } from '../../src/core/sdp/address.js';
-import { MAX_SDP_BYTES, type MediaDirection, type SdpMedia, type SdpSession } from '../../src/core/sdp/session.js';
+import { MAX_SDP_BYTES, mediaLabel, type MediaDirection, type SdpMedia, type SdpSession } from '../../src/core/sdp/session.js';
 import { defaultClockRate, staticPayload, type PayloadFormat } from '../../src/core/sdp/static-payloads.js';
 
 const M_LINE = /^m=(\S+)[ \t]+(\d+)(?:\/(\d+))?[ \t]+(\S+)(?:[ \t]+(.*))?$/;
@@ -144,28 +145,3 @@ function readMedia(index: number, m: RegExpExecArray, pm: ParsedMedia, sessionAd
     label: mediaLabel(type, isRtp, payloads, formats, direction, disabled, holdAddress, srtp),
   };
 }
-
-function mediaLabel(
-  type: string,
-  isRtp: boolean,
-  payloads: readonly PayloadFormat[],
-  formats: readonly string[],
-  direction: MediaDirection,
-  disabled: boolean,
-  holdAddress: boolean,
-  srtp: boolean,
-): string {
-  const names: string[] = [];
-  for (const n of isRtp ? payloads.map((p) => p.name) : formats) if (!names.includes(n)) names.push(n);
-  const parts: string[] = [];
-  if (type !== 'audio') parts.push(type);
-  parts.push(...names);
-  if (srtp) parts.push('SRTP');
-  if (disabled) parts.push('disabled');
-  else {
-    if (direction !== 'sendrecv') parts.push(direction);
-    if (holdAddress) parts.push('hold');
-  }
-  return parts.join(' ');
-}
-

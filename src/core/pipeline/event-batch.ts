@@ -71,7 +71,12 @@ const INITIAL_BYTES = 2 * 1024 * 1024;
 export class EventBatchWriter {
   private ints = new Int32Array(INITIAL_EVENTS * INT_STRIDE);
   private floats = new Float64Array(INITIAL_EVENTS * FLOAT_STRIDE);
-  private bytes = new Uint8Array(INITIAL_BYTES);
+  /**
+   * The message bytes of the batch being filled: their one copy out of the reader's chunk. A
+   * batch hands this very buffer over (transferred, not copied again) and a new one is taken,
+   * uninitialised (nothing past `used` is ever read).
+   */
+  private bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
   private count = 0;
   private used = 0;
   private strings: string[] = [];
@@ -109,10 +114,11 @@ export class EventBatchWriter {
       count: this.count,
       ints: this.ints.slice(0, this.count * INT_STRIDE),
       floats: this.floats.slice(0, this.count * FLOAT_STRIDE),
-      bytes: this.bytes.slice(0, this.used),
+      bytes: this.bytes.subarray(0, this.used),
       strings: this.strings,
       extras: this.extras,
     };
+    this.bytes = Buffer.allocUnsafeSlow(this.bytes.length);
     this.count = 0;
     this.used = 0;
     this.strings = [];
@@ -127,7 +133,9 @@ export class EventBatchWriter {
       this.floats = grow(this.floats, this.floats.length * 2);
     }
     if (this.used + payload.length > this.bytes.length) {
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + payload.length));
+      const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + payload.length));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
     }
     this.bytes.set(payload, this.used);
     const ints = this.ints;
@@ -160,7 +168,7 @@ export class EventBatchWriter {
   }
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
+function grow<T extends Int32Array | Float64Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;

@@ -222,7 +222,8 @@ function readMedia(index: number, mLine: SdpMediaLine, section: SdpMediaSection,
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function mediaLabel(
+/** The short text a ladder arrow and the call list show for an m= line (`PCMU PCMA sendonly`). */
+export function mediaLabel(
   type: string,
   isRtp: boolean,
   payloads: readonly PayloadFormat[],
