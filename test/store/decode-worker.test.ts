@@ -183,4 +183,18 @@ describe('decoding on a worker thread', () => {
     expect(adoptedResult).toEqual(directResult);
     expect(direct.length).toBeGreaterThan(50);
   });
+
+  it('a decoding thread that fails or quits is a one-line input error, not a hang or a stack trace', async () => {
+    const file = path.join(CAPTURES_DIR, 'heplify-fax-t38-megaco.pcap');
+    const dir = os.tmpdir();
+    const throwing = path.join(dir, `siptrace-worker-throws-${process.pid}.mjs`);
+    const quitting = path.join(dir, `siptrace-worker-quits-${process.pid}.mjs`);
+    writeFileSync(throwing, "throw new Error('decoder bug\\n    at somewhere (file.js:1:1)');\n");
+    writeFileSync(quitting, 'process.exit(0);\n');
+    const crash = await outcome(decodeCaptureFileInWorker(file, { onMessage: () => undefined }, { workerUrl: new URL(`file://${throwing}`) }));
+    expect(crash).toBe(`EIO: ${file}: cannot decode: decoder bug`);
+    const quit = await outcome(decodeCaptureFileInWorker(file, { onMessage: () => undefined }, { workerUrl: new URL(`file://${quitting}`) }));
+    expect(quit).toBe(`EIO: ${file}: the decoding thread stopped unexpectedly`);
+  });
 });
+
