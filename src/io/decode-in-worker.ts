@@ -12,9 +12,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { EventBatchReader, type EventBatchHandlers } from '../core/pipeline/event-batch.js';
+import { batchBuffers, EventBatchReader, type EventBatchHandlers } from '../core/pipeline/event-batch.js';
 import type { DecodeFileResult } from './decode-file.js';
-import { spawnDecodeWorker, type DecodeWorkerHandle } from './decode-worker-spawn.js';
+import { spawnDecodeWorker, type DecodeWorkerHandle, type ToDecodeWorker } from './decode-worker-spawn.js';
 import { CaptureInputError, DEFAULT_CHUNK_SIZE } from './file-source.js';
 
 export type { DecodeWorkerData, FromDecodeWorker } from './decode-worker-spawn.js';
@@ -108,6 +108,10 @@ export function decodeCaptureFileInWorker(path: string, handlers: WorkerDecodeHa
                 sliceStart = now();
               }
             }
+            // Its buffers go back to be written again (this side's views of them are detached).
+            const buffers = batchBuffers(batch);
+            const recycle: ToDecodeWorker = { type: 'recycle', buffers };
+            worker.postMessage(recycle, Object.values(buffers));
             Atomics.add(replayedCount, 0, 1);
             Atomics.notify(replayedCount, 0);
           }

@@ -6,10 +6,10 @@
  */
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { EventBatchWriter } from '../core/pipeline/event-batch.js';
+import { batchBuffers, EventBatchWriter } from '../core/pipeline/event-batch.js';
 import { SipDecoder } from '../core/pipeline/sip-decoder.js';
 import { CaptureInputError, readCaptureFile, type ReadCaptureResult } from './file-source.js';
-import type { DecodeWorkerData, FromDecodeWorker } from './decode-worker-spawn.js';
+import type { DecodeWorkerData, FromDecodeWorker, ToDecodeWorker } from './decode-worker-spawn.js';
 
 const port = parentPort!;
 const data = workerData as DecodeWorkerData;
@@ -19,6 +19,10 @@ let newLinkTypes: number[] = [];
 /** Batches posted; the loading thread counts those it replayed in `replayed`. */
 let posted = 0;
 const replayed = new Int32Array(data.replayed);
+const onRecycle = (m: ToDecodeWorker): void => {
+  if (m.type === 'recycle') writer.recycle(m.buffers);
+};
+port.on('message', onRecycle);
 
 /** Atomics.waitAsync (ES2024; Node has it, the TS lib this project targets does not list it). */
 const waitAsync = (Atomics as unknown as {
@@ -51,7 +55,7 @@ function post(bytesRead: number, totalBytes: number | undefined): void {
   }
   if (batch !== undefined) posted++;
   const msg: FromDecodeWorker = { type: 'batch', batch, linkTypes: linked, bytesRead, totalBytes };
-  port.postMessage(msg, batch ? [batch.ints.buffer as ArrayBuffer, batch.floats.buffer as ArrayBuffer, batch.bytes.buffer as ArrayBuffer] : []);
+  port.postMessage(msg, batch ? Object.values(batchBuffers(batch)) : []);
 }
 
 function fileSize(path: string): number | undefined {
@@ -119,3 +123,5 @@ try {
 post(lastBytesRead, lastTotal);
 const end: FromDecodeWorker = failure ?? { type: 'done', read: result!, stats: decoder.stats, diagnostics: decoder.diagnostics.toJSON() };
 port.postMessage(end);
+// nothing more to write: the listener would keep this thread alive
+port.off('message', onRecycle);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventBatch } from '../core/pipeline/event-batch.js';
+import type { BatchBuffers, EventBatch } from '../core/pipeline/event-batch.js';
 import type { SipDecoderStats } from '../core/pipeline/sip-decoder.js';
 import type { CaptureInputErrorCode, ReadCaptureResult } from './file-source.js';
 
@@ -16,8 +16,9 @@ export interface DecodeWorkerData {
   chunkSize: number;
   maxInFlight: number;
   /**
-   * One Int32: batches replayed so far. Credits go back through shared memory, not messages:
-   * a postMessage from the loading thread cost ~1.6 ms each while its heap was large.
+   * One Int32: batches replayed so far. Credits go back through shared memory, so the pace never
+   * waits on a message (a postMessage from the loading thread once cost ~1.6 ms while its heap was
+   * large); replayed buffers follow by message (ToDecodeWorker) and are only an allocation saved.
    */
   replayed: SharedArrayBuffer;
   /** Run the decoding thread at a lower CPU priority (Linux: its own nice value). */
@@ -29,6 +30,9 @@ export type FromDecodeWorker =
   | { type: 'progress'; bytesRead: number; totalBytes: number | undefined }
   | { type: 'done'; read: ReadCaptureResult; stats: SipDecoderStats; diagnostics: Record<string, number> }
   | { type: 'error'; code: CaptureInputErrorCode; message: string; path?: string };
+
+/** To the worker: the buffers of a batch that was replayed (transferred back), to write another in. */
+export type ToDecodeWorker = { type: 'recycle'; buffers: BatchBuffers };
 
 /** Batches the worker may decode ahead of the replay (each is about one read chunk). */
 export const MAX_BATCHES_IN_FLIGHT = 4;

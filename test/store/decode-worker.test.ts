@@ -92,7 +92,8 @@ describe('decoding on a worker thread', () => {
     for (const file of files) {
       const here = startLoad(file, { decodeThread: 'main' });
       const hereOutcome = await outcome(here.done);
-      const there = startLoad(file, { decodeThread: WORKER, sliceMs: 1, chunkSize: 64 * 1024 });
+      // small chunks: many batches, so their buffers are handed back and written again many times
+      const there = startLoad(file, { decodeThread: WORKER, sliceMs: 1, chunkSize: 16 * 1024 });
       const thereOutcome = await outcome(there.done);
       expect(thereOutcome, file).toBe(hereOutcome);
       expect([...there.linkTypes].sort(), file).toEqual([...here.linkTypes].sort());
@@ -100,6 +101,22 @@ describe('decoding on a worker thread', () => {
       expect(callsJson(there), file).toBe(callsJson(here));
     }
   }, 300_000);
+
+  it('a message view kept past its batch reads empty once the batch is written again, never as other bytes', async () => {
+    // a call with RTP: the SIP message comes first, hundreds of 4 KiB batches follow
+    const file = path.join(CAPTURES_DIR, 'voipshark-udp-rtp-call.pcap');
+    let first: Buffer | undefined;
+    let firstText = '';
+    let events = 0;
+    await decodeCaptureFileInWorker(
+      file,
+      { onMessage: (m) => void (events++ === 0 && ((first = m.raw), (firstText = m.raw.toString('latin1')))), onOtherUdp: () => void events++ },
+      { workerUrl: WORKER, chunkSize: 4096 },
+    );
+    expect(events).toBeGreaterThan(1000);
+    expect(firstText.length).toBeGreaterThan(0);
+    expect(first!.length).toBe(0);
+  });
 
   it('reports unreadable input with the same one-line errors', async () => {
     const dir = os.tmpdir();

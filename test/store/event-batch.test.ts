@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TransportSegment } from '../../src/core/net/segment.js';
-import { EventBatchReader, EventBatchWriter } from '../../src/core/pipeline/event-batch.js';
+import { batchBuffers, EventBatchReader, EventBatchWriter, MAX_SPARE_BATCH_BUFFERS } from '../../src/core/pipeline/event-batch.js';
 import { parseSipMessage } from '../../src/core/sip/message.js';
 import type { SipMessage, SipOrigin } from '../../src/core/sip/types.js';
 
@@ -23,6 +23,68 @@ function view(m: SipMessage): unknown[] {
 }
 
 describe('event batches', () => {
+  it('a replayed batch\'s buffers are written again (recycle), grown ones too, and a new set is made only when none is spare', () => {
+    const writer = new EventBatchWriter();
+    const reader = new EventBatchReader();
+    const big = parseSipMessage(Buffer.from(plain.replace('v=0\n', 'v=0\n'.padEnd(3 * 1024 * 1024, 'x'))), origin(9));
+    writer.addMessage(parseSipMessage(Buffer.from(plain), origin(1)), 5);
+    const b1 = writer.take()!;
+    writer.addMessage(big, 6); // grows the bytes buffer past its first size
+    const b2 = writer.take()!;
+    const sets = [b1, b2].map(batchBuffers);
+    expect(sets[0]!.bytes).not.toBe(sets[1]!.bytes);
+    expect(sets[1]!.bytes.byteLength).toBeGreaterThan(big.raw.length);
+    const got: string[] = [];
+    for (const b of [b1, b2]) {
+      reader.accept(b);
+      reader.replay(b, 0, { onMessage: (m) => void got.push(m.raw.subarray(0, 6).toString('latin1')) });
+    }
+    expect(got).toEqual(['INVITE', 'INVITE']);
+    writer.recycle(sets[0]!);
+    writer.recycle(sets[1]!);
+    // the batch being written stays in its set; the next ones go into the spares, last handed back first
+    writer.addMessage(parseSipMessage(Buffer.from(plain), origin(2)), 7);
+    const b3 = writer.take()!;
+    writer.addMessage(big, 8);
+    const b4 = writer.take()!;
+    writer.addMessage(parseSipMessage(Buffer.from(plain), origin(3)), 9);
+    const b5 = writer.take()!;
+    writer.addMessage(parseSipMessage(Buffer.from(plain), origin(4)), 10);
+    const b6 = writer.take()!;
+    for (const set of sets) expect(batchBuffers(b3).bytes).not.toBe(set.bytes);
+    expect(batchBuffers(b4)).toEqual(sets[1]);
+    for (const k of ['ints', 'floats', 'bytes'] as const) {
+      expect(batchBuffers(b4)[k]).toBe(sets[1]![k]); // the grown one holds the big message without growing again
+      expect(batchBuffers(b5)[k]).toBe(sets[0]![k]);
+    }
+    for (const set of sets) expect(batchBuffers(b6).bytes).not.toBe(set.bytes);
+    // the reader gets what was written into the recycled buffers
+    const again: number[] = [];
+    for (const b of [b3, b4, b5, b6]) {
+      reader.accept(b);
+      reader.replay(b, 0, { onMessage: (m, at) => void again.push(m.frame, at, m.raw.length) });
+    }
+    expect(again).toEqual([2, 7, plain.length, 9, 8, big.raw.length, 3, 9, plain.length, 4, 10, plain.length]);
+  });
+
+  it('keeps at most MAX_SPARE_BATCH_BUFFERS spare sets', () => {
+    const writer = new EventBatchWriter();
+    const handedBack: ArrayBuffer[] = [];
+    for (let i = 0; i < MAX_SPARE_BATCH_BUFFERS + 3; i++) {
+      const set = { ints: new ArrayBuffer(4096 * 37 * 4), floats: new ArrayBuffer(4096 * 3 * 8), bytes: new ArrayBuffer(1024) };
+      handedBack.push(set.bytes);
+      writer.recycle(set);
+    }
+    const used = new Set<ArrayBuffer>();
+    for (let i = 0; i < MAX_SPARE_BATCH_BUFFERS + 3; i++) {
+      writer.addMessage(parseSipMessage(Buffer.from(plain), origin(i + 1)), 0);
+      used.add(batchBuffers(writer.take()!).bytes);
+    }
+    // the first MAX_SPARE ones were kept, and each was written once (the first batch is in the writer's own set)
+    expect(handedBack.filter((b) => used.has(b))).toEqual(handedBack.slice(0, MAX_SPARE_BATCH_BUFFERS));
+    expect(used.size).toBe(MAX_SPARE_BATCH_BUFFERS + 3);
+  });
+
   it('round-trip messages and segments in order, over several batches', () => {
     const messages = [
       parseSipMessage(Buffer.from(plain), origin(1)),
