@@ -85,23 +85,50 @@ describe('time and endpoints', () => {
 });
 
 describe('DeadlineQueue', () => {
+  const popped = (q: DeadlineQueue, now: number): number[][] => {
+    const out: number[][] = [];
+    q.popDue(now, (a, b) => void out.push([a, b]));
+    return out;
+  };
   it('returns due items in deadline order even when pushed out of order', () => {
-    const q = new DeadlineQueue<string>();
-    q.push(30, 'c');
-    q.push(10, 'a');
-    q.push(20, 'b');
-    q.push(40, 'd');
-    expect(q.popDue(25)).toEqual(['a', 'b']);
+    const q = new DeadlineQueue();
+    q.push(30, 3, 30);
+    q.push(10, 1, 10);
+    q.push(20, 2, 2 ** 32 - 1);
+    q.push(40, 4, 40);
+    expect(popped(q, 25)).toEqual([[1, 10], [2, 2 ** 32 - 1]]);
     expect(q.size).toBe(2);
-    expect(q.popDue(25)).toEqual([]);
-    expect(q.drain()).toEqual(['c', 'd']);
+    expect(popped(q, 25)).toEqual([]);
+    const rest: number[][] = [];
+    q.drain((a, b) => void rest.push([a, b]));
+    expect(rest).toEqual([[3, 30], [4, 40]]);
     expect(q.size).toBe(0);
   });
-  it('compacts after many pops', () => {
-    const q = new DeadlineQueue<number>();
-    for (let i = 0; i < 5000; i++) q.push(i, i);
-    expect(q.popDue(4000)).toHaveLength(4001);
-    expect(q.size).toBe(999);
-    expect(q.popDue(1e9)[0]).toBe(4001);
+  it('grows, slides and keeps order over many pushes and pops, in and out of order', () => {
+    const q = new DeadlineQueue();
+    const model: [number, number][] = [];
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let now = 0;
+    for (let step = 0; step < 20_000; step++) {
+      // mostly in time order, sometimes earlier (packets out of order), in bursts that outgrow the columns
+      const at = now + (rnd() < 0.1 ? -rnd() * 50 : rnd() * 100);
+      q.push(at, step, step * 3);
+      model.push([at, step]);
+      if (step % 97 === 0) {
+        now += 40;
+        const got = popped(q, now).map(([a]) => a);
+        const due = model.filter(([t]) => t <= now).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([, s]) => s);
+        expect(got).toEqual(due);
+        for (const s of due) model.splice(model.findIndex(([, m]) => m === s), 1);
+        expect(q.size).toBe(model.length);
+      }
+    }
+    const rest: number[] = [];
+    q.drain((a, b) => {
+      expect(b).toBe(a * 3);
+      rest.push(a);
+    });
+    expect(rest).toEqual(model.sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([, s]) => s));
   });
 });

@@ -15,7 +15,7 @@ import {
   stateOnInviteTimeout,
   type CallState,
 } from './call-state.js';
-import { DialogTable } from './dialogs.js';
+import { DialogTable, type DialogContents } from './dialogs.js';
 import type { MessageFlow } from './flow-table.js';
 import type { MessageTable } from './message-table.js';
 import { StoredMessage, storedEntry } from './stored-message.js';
@@ -233,6 +233,22 @@ export class CallImpl extends DialogTable implements CallRecord {
   private msBetween(from: number, to: number): number | undefined {
     return from === 0 || to === 0 ? undefined : diffMs(this.timeAt(from), this.timeAt(to));
   }
+  /** A dialog's transactions and message count, from the rows of the call's messages. */
+  dialogContents(dialogIndex: number): DialogContents {
+    const transactionIndices: number[] = [];
+    const seen = new Set<number>();
+    let messageCount = 0;
+    for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) {
+      if (this.table.dialogIndex(s) !== dialogIndex) continue;
+      messageCount++;
+      const t = this.table.transactionIndex(s);
+      if (!seen.has(t)) {
+        seen.add(t);
+        transactionIndices.push(t);
+      }
+    }
+    return { transactionIndices, messageCount };
+  }
   get dialogs(): readonly DialogRecord[] {
     return this.dialogList;
   }
@@ -269,8 +285,6 @@ export class CallImpl extends DialogTable implements CallRecord {
     if (txn !== undefined && txn.requestSeq !== 0) {
       // Same transaction, same direction: a resend (§17.1.1.2 Timer A / §17.1.2.2 Timer E).
       txn.resend('request', txn.requestSeq, msg, txn.provisionalSeen);
-      const d = this.dialogAt(txn.dialogIndex);
-      d?.touch(txn.index);
       return this.place(msg, seq, payloadAt, flow, txn, txn.dialogIndex, true);
     }
     const isNew = txn === undefined;
@@ -285,7 +299,6 @@ export class CallImpl extends DialogTable implements CallRecord {
       if (key.method === 'CANCEL') invite.cancelIndex ??= txn.index;
       else invite.ackIndex ??= txn.index;
     }
-    dialog.touch(txn.index);
     const entry = this.place(msg, seq, payloadAt, flow, txn, dialog.index, false);
     txn.requestSeq = seq;
     if (isNew && key.method !== 'ACK') this.schedule(this, txn);
@@ -305,7 +318,6 @@ export class CallImpl extends DialogTable implements CallRecord {
     }
     const dialog = this.dialogForResponse(msg, txn);
     if (txn.dialogIndex === 0) txn.dialogIndex = dialog.index;
-    dialog.touch(txn.index);
     const hasToTag = msg.toTag !== undefined && msg.toTag !== '';
     const firstCopy = txn.firstCopyOf(code, dialog.index, hasToTag);
     if (firstCopy !== 0) {

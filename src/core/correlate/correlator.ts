@@ -10,7 +10,7 @@ import { TRANSACTION_TIMEOUT_MS } from './retransmit.js';
 import { storedEntry } from './stored-message.js';
 import { diffMs } from './time.js';
 import { DeadlineQueue } from './timer-queue.js';
-import { TxnContext, type TransactionImpl } from './transactions.js';
+import { TransactionImpl, TxnContext } from './transactions.js';
 import type { CallRecord, MessageEntry, PacketTime } from './types.js';
 
 /** Headers that name the A-leg's Call-ID in a B-leg (sngrep's `sip.xcid` default, Homer's X-CID). */
@@ -30,15 +30,11 @@ export interface CorrelatorOptions {
   readonly payloadReader?: PayloadReader;
 }
 
-interface TimeoutItem {
-  readonly call: CallImpl;
-  readonly txn: TransactionImpl;
-}
-
 export class CallCorrelator {
   private readonly list: CallImpl[] = [];
   private readonly byCallId = new Map<string, CallImpl>();
-  private readonly deadlines = new DeadlineQueue<TimeoutItem>();
+  /** Transaction timeouts: (call index, transaction row) by deadline. */
+  private readonly deadlines = new DeadlineQueue();
   private readonly relatedHeaders: readonly string[];
   /** Referenced Call-ID → indexes of the calls that reference it. */
   private readonly pendingRelated = new Map<string, number[]>();
@@ -74,7 +70,10 @@ export class CallCorrelator {
   }
 
   /** One function for every call (a closure per call cost ~100 bytes each). */
-  private readonly scheduleTimeout: ScheduleTimeout = (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, { call: c, txn: t });
+  private readonly scheduleTimeout: ScheduleTimeout = (c, t) => this.deadlines.push(this.relMs(t.startTs) + TRANSACTION_TIMEOUT_MS, c.index, t.row);
+  private readonly fireTimeout = (callIndex: number, row: number): void => {
+    if (this.list[callIndex - 1]!.onTimeout(new TransactionImpl(this.txnContext, row))) this.versionCounter++;
+  };
 
   /**
    * Adds one message, in capture order. Returns where it was placed (the entry holds `msg`
@@ -105,7 +104,7 @@ export class CallCorrelator {
   advanceTo(t: PacketTime): void {
     const ms = this.relMs(t);
     if (ms > this.nowMs) this.nowMs = ms;
-    for (const { call, txn } of this.deadlines.popDue(this.nowMs)) if (call.onTimeout(txn)) this.versionCounter++;
+    this.deadlines.popDue(this.nowMs, this.fireTimeout);
   }
 
   /**

@@ -10,16 +10,23 @@ import { isDialogCreating, type DialogState } from './call-state.js';
 import type { TransactionImpl } from './transactions.js';
 import type { DialogRecord } from './types.js';
 
+/** What a dialog reads its transactions and message count from (the call's message rows). */
+export interface DialogContentsSource {
+  dialogContents(dialogIndex: number): DialogContents;
+}
+
+export interface DialogContents {
+  /** Transactions with messages in the dialog, in order of their first such message. */
+  readonly transactionIndices: readonly number[];
+  readonly messageCount: number;
+}
+
 export class DialogImpl implements DialogRecord {
   toTag?: string;
   forkOf?: number;
   state: DialogState;
-  transactionIndices: readonly number[] = [];
-  messageCount = 0;
   /** Waiting for a To tag under its From tag (the newest such dialog per From tag). */
   pending = false;
-  /** The transactions of a long dialog, for membership tests (see touch). */
-  private txnSet: Set<number> | undefined = undefined;
 
   constructor(
     readonly index: number,
@@ -28,36 +35,27 @@ export class DialogImpl implements DialogRecord {
     /** Transaction that formed the dialog (0 when formed mid-dialog by an unknown request). */
     readonly creatorTransaction: number,
     state: DialogState,
+    /**
+     * Every message row holds its dialog and transaction: a dialog's transaction list and
+     * message count are read from the rows when asked for, not kept (an array per dialog was
+     * ~12 MB on a 1 GB capture, and nothing reads it while loading).
+     */
+    private readonly contents: DialogContentsSource,
   ) {
     this.state = state;
+  }
+
+  get transactionIndices(): readonly number[] {
+    return this.contents.dialogContents(this.index).transactionIndices;
+  }
+  get messageCount(): number {
+    return this.contents.dialogContents(this.index).messageCount;
   }
 
   clearPending(): void {
     this.pending = false;
   }
-
-  /** Records that a transaction has messages in this dialog (forks share one transaction). */
-  touch(txnIndex: number): void {
-    const t = this.transactionIndices as number[];
-    this.messageCount++;
-    const n = t.length;
-    if (n > 0 && t[n - 1] === txnIndex) return;
-    if (n < DIALOG_TXNS_EXACT) {
-      // small lists: copy on append, exact size (a pushed array reserves 17 slots)
-      if (!t.includes(txnIndex)) this.transactionIndices = t.concat(txnIndex);
-      return;
-    }
-    // long dialogs (keep-alive re-INVITEs, INFO, hours-long calls): no copy, no scan per message
-    const seen = (this.txnSet ??= new Set(t));
-    if (!seen.has(txnIndex)) {
-      seen.add(txnIndex);
-      t.push(txnIndex);
-    }
-  }
 }
-
-/** Transactions per dialog kept as exact-size arrays (copied on append); above, a growable one. */
-const DIALOG_TXNS_EXACT = 16;
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
@@ -70,13 +68,13 @@ export const DIALOG_SCAN_LIMIT = 16;
  * Memory: a call's dialogs are its base class (CallImpl extends DialogTable) rather than an
  * object of their own: one object fewer per call. Hence the `dialog` prefix on every member.
  */
-export class DialogTable {
+export abstract class DialogTable implements DialogContentsSource {
   protected dialogList: DialogImpl[] = [];
   /** Tag pair → dialog, made only for calls with many dialogs (most have one or two). */
   private dialogByPairIndex: Map<string, DialogImpl> | undefined = undefined;
 
   private createDialog(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
-    const d = new DialogImpl(this.dialogList.length + 1, fromTag, method, creator, state);
+    const d = new DialogImpl(this.dialogList.length + 1, fromTag, method, creator, state, this);
     // exact-size while short (a pushed array reserves 17 slots; most calls have one dialog)
     if (this.dialogList.length < DIALOG_SCAN_LIMIT) this.dialogList = this.dialogList.concat(d);
     else this.dialogList.push(d);
@@ -89,6 +87,8 @@ export class DialogTable {
     }
     return d;
   }
+
+  abstract dialogContents(dialogIndex: number): DialogContents;
 
   private confirmPendingDialog(d: DialogImpl, toTag: string): void {
     this.pendingDialogFor(d.fromTag)?.clearPending();
