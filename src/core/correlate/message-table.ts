@@ -2,7 +2,7 @@
  * Every correlated message as one row of typed columns (DESIGN.md "The store": messages keep
  * their place in the capture, payloads are read again on demand instead of living in memory).
  *
- * A row is 57 bytes whatever the message size; the bytes themselves stay in the capture file
+ * A row is 48 bytes whatever the message size; the bytes themselves stay in the capture file
  * and are re-read through a PayloadReader when a view asks for headers or the body. Messages
  * whose bytes are not verbatim in one capture record (TCP reassembled over several segments,
  * IP fragments, masked WebSocket, compressed HEP) or inputs that cannot be re-read (stdin,
@@ -29,6 +29,7 @@ const F_TO_TAG = 8;
 // Narrow columns: a value that does not fit is kept in a map by seq, its cell holding WIDE.
 const WIDE32 = 0xffffffff;
 const WIDE16 = 0xffff;
+const WIDE8 = 0xff;
 /** cseq cell: no CSeq number (absent or unparsable). */
 const NO_CSEQ = 0xfffffffe;
 /** payloadDelta cell: the bytes are kept in memory (not re-read). */
@@ -44,25 +45,33 @@ export interface RowPlacement {
 }
 
 class Block {
+  /**
+   * Capture offset of the block's first row: rows hold their offset past it (records are read
+   * in order, so a block's rows span a few MB of the file and the difference fits 32 bits).
+   */
+  constructor(readonly offsetBase: number) {}
   readonly frame = new Uint32Array(ROWS_PER_BLOCK);
   /** Epoch seconds (WIDE32: in the overflow map: before 1970, after 2106, or not whole). */
   readonly tsSec = new Uint32Array(ROWS_PER_BLOCK);
   readonly tsNsec = new Uint32Array(ROWS_PER_BLOCK);
-  /** Capture offset of the completing record's data (SipOrigin.fileOffset). */
-  readonly recordOffset = new Float64Array(ROWS_PER_BLOCK);
+  /** Capture offset of the completing record's data (SipOrigin.fileOffset) minus offsetBase. */
+  readonly recordOffset = new Uint32Array(ROWS_PER_BLOCK);
   /** Message's first byte minus recordOffset; NO_PAYLOAD_AT when the bytes are kept in memory. */
   readonly payloadDelta = new Uint16Array(ROWS_PER_BLOCK);
-  readonly payloadLength = new Uint32Array(ROWS_PER_BLOCK);
+  /** Message size (WIDE16: 64 KiB or more, kept aside). */
+  readonly payloadLength = new Uint16Array(ROWS_PER_BLOCK);
   readonly flow = new Uint32Array(ROWS_PER_BLOCK);
   readonly callIndex = new Uint32Array(ROWS_PER_BLOCK);
-  readonly transactionIndex = new Uint32Array(ROWS_PER_BLOCK);
+  /** Transaction index in its call (WIDE16 beyond: a call with 65,535+ transactions). */
+  readonly transactionIndex = new Uint16Array(ROWS_PER_BLOCK);
   /** Dialog index in its call (WIDE16 beyond: a call with 65,535+ dialogs). */
   readonly dialogIndex = new Uint16Array(ROWS_PER_BLOCK);
   /** CSeq number, NO_CSEQ when absent (RFC 3261 §8.1.1.5 limits it to 2^31 - 1; larger ones go wide). */
   readonly cseq = new Uint32Array(ROWS_PER_BLOCK);
   /** Status code of a response, method id of a request. */
   readonly kind = new Uint16Array(ROWS_PER_BLOCK);
-  readonly cseqMethod = new Uint16Array(ROWS_PER_BLOCK);
+  /** Interned CSeq method (WIDE8 past 254 distinct method names). */
+  readonly cseqMethod = new Uint8Array(ROWS_PER_BLOCK);
   readonly flags = new Uint8Array(ROWS_PER_BLOCK);
   /** Next seq of the same call (0 = last): calls keep no array of their own. */
   readonly nextInCall = new Uint32Array(ROWS_PER_BLOCK);
@@ -87,6 +96,10 @@ export class MessageTable {
   private readonly wideCseq = new Map<number, number>();
   private readonly wideDelta = new Map<number, number>();
   private readonly wideDialog = new Map<number, number>();
+  private readonly wideOffset = new Map<number, number>();
+  private readonly wideLength = new Map<number, number>();
+  private readonly wideTxn = new Map<number, number>();
+  private readonly wideCseqMethod = new Map<number, string>();
 
   constructor(
     /** Undefined: every message keeps a copy (stdin, gzip, tests). */
@@ -109,7 +122,7 @@ export class MessageTable {
     const r = this.rows;
     let b = this.blocks[r >>> 14];
     if (b === undefined) {
-      b = new Block();
+      b = new Block(Number.isSafeInteger(msg.fileOffset) && msg.fileOffset >= 0 ? msg.fileOffset : 0);
       this.blocks.push(b);
     }
     const i = r & (ROWS_PER_BLOCK - 1);
@@ -121,8 +134,17 @@ export class MessageTable {
       this.wideTsSec.set(seq, msg.tsSec);
     }
     b.tsNsec[i] = msg.tsNsec;
-    b.recordOffset[i] = msg.fileOffset;
-    b.payloadLength[i] = msg.raw.length;
+    const offset = msg.fileOffset - b.offsetBase;
+    if (Number.isInteger(offset) && offset >= 0 && offset < WIDE32) b.recordOffset[i] = offset;
+    else {
+      b.recordOffset[i] = WIDE32;
+      this.wideOffset.set(seq, msg.fileOffset);
+    }
+    if (msg.raw.length < WIDE16) b.payloadLength[i] = msg.raw.length;
+    else {
+      b.payloadLength[i] = WIDE16;
+      this.wideLength.set(seq, msg.raw.length);
+    }
     const delta = payloadAt - msg.fileOffset;
     if (payloadAt >= 0 && this.reader !== undefined && delta >= 0 && delta < 2 ** 32) {
       if (delta < NO_PAYLOAD_AT) b.payloadDelta[i] = delta;
@@ -137,7 +159,11 @@ export class MessageTable {
     }
     b.flow[i] = p.flow.id;
     b.callIndex[i] = p.callIndex;
-    b.transactionIndex[i] = p.transactionIndex;
+    if (p.transactionIndex < WIDE16) b.transactionIndex[i] = p.transactionIndex;
+    else {
+      b.transactionIndex[i] = WIDE16;
+      this.wideTxn.set(seq, p.transactionIndex);
+    }
     if (p.dialogIndex < WIDE16) b.dialogIndex[i] = p.dialogIndex;
     else {
       b.dialogIndex[i] = WIDE16;
@@ -151,7 +177,12 @@ export class MessageTable {
       this.wideCseq.set(seq, cseq);
     }
     b.kind[i] = msg.isRequest ? this.methodId(msg.method ?? '') : (msg.statusCode ?? 0);
-    b.cseqMethod[i] = this.methodId(msg.cseqMethod);
+    const cseqMethod = this.methodId(msg.cseqMethod);
+    if (cseqMethod < WIDE8) b.cseqMethod[i] = cseqMethod;
+    else {
+      b.cseqMethod[i] = WIDE8;
+      this.wideCseqMethod.set(seq, msg.cseqMethod);
+    }
     b.flags[i] = (msg.isRequest ? F_REQUEST : 0) | (p.retransmission ? F_RETRANSMISSION : 0) | (msg.malformed ? F_MALFORMED : 0) | (msg.toTag ? F_TO_TAG : 0);
     if (msg.frames !== undefined && msg.frames.length > 1) this.framesBySeq.set(seq, msg.frames);
     if (msg.diagnostics.length > 0) this.diagnosticsBySeq.set(seq, msg.diagnostics);
@@ -197,7 +228,9 @@ export class MessageTable {
     return this.block(seq).tsNsec[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
   }
   recordOffset(seq: number): number {
-    return this.block(seq).recordOffset[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    const b = this.block(seq);
+    const v = b.recordOffset[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE32 ? this.wideOffset.get(seq)! : b.offsetBase + v;
   }
   flow(seq: number): MessageFlow {
     return this.flows.get(this.block(seq).flow[(seq - 1) & (ROWS_PER_BLOCK - 1)]!);
@@ -209,7 +242,8 @@ export class MessageTable {
     return this.callIdOf(this.callIndex(seq));
   }
   transactionIndex(seq: number): number {
-    return this.block(seq).transactionIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    const v = this.block(seq).transactionIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE16 ? this.wideTxn.get(seq)! : v;
   }
   dialogIndex(seq: number): number {
     const v = this.block(seq).dialogIndex[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
@@ -245,7 +279,8 @@ export class MessageTable {
     return v === NO_CSEQ ? NaN : v === WIDE32 ? this.wideCseq.get(seq)! : v;
   }
   cseqMethod(seq: number): string {
-    return this.methods[this.block(seq).cseqMethod[(seq - 1) & (ROWS_PER_BLOCK - 1)]!] ?? '';
+    const v = this.block(seq).cseqMethod[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE8 ? this.wideCseqMethod.get(seq)! : (this.methods[v] ?? '');
   }
   frames(seq: number): readonly number[] | undefined {
     return this.framesBySeq.get(seq);
@@ -254,7 +289,8 @@ export class MessageTable {
     return this.diagnosticsBySeq.get(seq);
   }
   payloadLength(seq: number): number {
-    return this.block(seq).payloadLength[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    const v = this.block(seq).payloadLength[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
+    return v === WIDE16 ? this.wideLength.get(seq)! : v;
   }
 
   /**
@@ -264,12 +300,10 @@ export class MessageTable {
   payload(seq: number): Buffer {
     const copy = this.copies.get(seq);
     if (copy !== undefined) return copy;
-    const b = this.block(seq);
-    const i = (seq - 1) & (ROWS_PER_BLOCK - 1);
-    const len = b.payloadLength[i]!;
-    const cell = b.payloadDelta[i]!;
+    const len = this.payloadLength(seq);
+    const cell = this.block(seq).payloadDelta[(seq - 1) & (ROWS_PER_BLOCK - 1)]!;
     const delta = cell === WIDE16 ? this.wideDelta.get(seq)! : cell;
-    const got = this.reader?.read(b.recordOffset[i]! + delta, len);
+    const got = this.reader?.read(this.recordOffset(seq) + delta, len);
     return got !== undefined && got.length === len ? got : Buffer.alloc(0);
   }
 
