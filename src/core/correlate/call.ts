@@ -233,6 +233,10 @@ export class CallImpl extends DialogTable implements CallRecord {
   private msBetween(from: number, to: number): number | undefined {
     return from === 0 || to === 0 ? undefined : diffMs(this.timeAt(from), this.timeAt(to));
   }
+  protected sameTag(tag: string): string {
+    return tag === this.fromTagValue ? this.fromTagValue : tag === this.toTagValue ? this.toTagValue : tag;
+  }
+
   /** A dialog's transactions and message count, from the rows of the call's messages. */
   dialogContents(dialogIndex: number): DialogContents {
     const transactionIndices: number[] = [];

@@ -73,8 +73,14 @@ export abstract class DialogTable implements DialogContentsSource {
   /** Tag pair → dialog, made only for calls with many dialogs (most have one or two). */
   private dialogByPairIndex: Map<string, DialogImpl> | undefined = undefined;
 
+  /**
+   * The call's own copy of a tag when it is the same text (each message parses its own string:
+   * a dialog keeping the one of the message that formed it would hold a second copy).
+   */
+  protected abstract sameTag(tag: string): string;
+
   private createDialog(fromTag: string, toTag: string | undefined, method: string, creator: number, state: DialogState): DialogImpl {
-    const d = new DialogImpl(this.dialogList.length + 1, fromTag, method, creator, state, this);
+    const d = new DialogImpl(this.dialogList.length + 1, this.sameTag(fromTag), method, creator, state, this);
     // exact-size while short (a pushed array reserves 17 slots; most calls have one dialog)
     if (this.dialogList.length < DIALOG_SCAN_LIMIT) this.dialogList = this.dialogList.concat(d);
     else this.dialogList.push(d);
