@@ -15,7 +15,7 @@ import {
   stateOnInviteTimeout,
   type CallState,
 } from './call-state.js';
-import { DialogTable, type DialogContents } from './dialogs.js';
+import { DialogTable } from './dialogs.js';
 import type { MessageFlow } from './flow-table.js';
 import type { MessageTable } from './message-table.js';
 import { StoredMessage, storedEntry } from './stored-message.js';
@@ -237,21 +237,25 @@ export class CallImpl extends DialogTable implements CallRecord {
     return tag === this.fromTagValue ? this.fromTagValue : tag === this.toTagValue ? this.toTagValue : tag;
   }
 
-  /** A dialog's transactions and message count, from the rows of the call's messages. */
-  dialogContents(dialogIndex: number): DialogContents {
-    const transactionIndices: number[] = [];
+  /** A dialog's transactions, from the rows of the call's messages. */
+  dialogTransactions(dialogIndex: number): number[] {
+    const out: number[] = [];
     const seen = new Set<number>();
-    let messageCount = 0;
     for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) {
       if (this.table.dialogIndex(s) !== dialogIndex) continue;
-      messageCount++;
       const t = this.table.transactionIndex(s);
       if (!seen.has(t)) {
         seen.add(t);
-        transactionIndices.push(t);
+        out.push(t);
       }
     }
-    return { transactionIndices, messageCount };
+    return out;
+  }
+  /** A dialog's messages (resends included), counted on the rows of the call's messages. */
+  dialogMessageCount(dialogIndex: number): number {
+    let n = 0;
+    for (let s = this.startSeq; s !== 0; s = this.table.nextInCall(s)) if (this.table.dialogIndex(s) === dialogIndex) n++;
+    return n;
   }
   get dialogs(): readonly DialogRecord[] {
     return this.dialogList;

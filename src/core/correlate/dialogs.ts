@@ -12,13 +12,9 @@ import type { DialogRecord } from './types.js';
 
 /** What a dialog reads its transactions and message count from (the call's message rows). */
 export interface DialogContentsSource {
-  dialogContents(dialogIndex: number): DialogContents;
-}
-
-export interface DialogContents {
   /** Transactions with messages in the dialog, in order of their first such message. */
-  readonly transactionIndices: readonly number[];
-  readonly messageCount: number;
+  dialogTransactions(dialogIndex: number): number[];
+  dialogMessageCount(dialogIndex: number): number;
 }
 
 export class DialogImpl implements DialogRecord {
@@ -46,10 +42,10 @@ export class DialogImpl implements DialogRecord {
   }
 
   get transactionIndices(): readonly number[] {
-    return this.contents.dialogContents(this.index).transactionIndices;
+    return this.contents.dialogTransactions(this.index);
   }
   get messageCount(): number {
-    return this.contents.dialogContents(this.index).messageCount;
+    return this.contents.dialogMessageCount(this.index);
   }
 
   clearPending(): void {
@@ -94,7 +90,8 @@ export abstract class DialogTable implements DialogContentsSource {
     return d;
   }
 
-  abstract dialogContents(dialogIndex: number): DialogContents;
+  abstract dialogTransactions(dialogIndex: number): number[];
+  abstract dialogMessageCount(dialogIndex: number): number;
 
   private confirmPendingDialog(d: DialogImpl, toTag: string): void {
     this.pendingDialogFor(d.fromTag)?.clearPending();
